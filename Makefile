@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bpfilter: Kbuild-style top-level Makefile.
+#
+#   make                 build everything into build/ (O=DIR to change)
+#   make V=1             show the commands
+#   make check           build and run the selftests
+#   make install         install into $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make clean           remove the build directory's objects
+#
+# Each directory lists its objects in its own Makefile (<dir>-y := ...).
+
+srctree := $(CURDIR)
+O ?= build
+objtree := $(abspath $(O))
+
+ifeq ($(V),1)
+Q :=
+quiet_cmd = @true
+else
+Q := @
+quiet_cmd = @printf '  %-8s %s\n'
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+WERROR ?= 1
+CFLAGS ?= -O2 -g
+
+KSFT_DIR ?= $(srctree)/build/kselftest
+
+BF_CFLAGS := -std=gnu11 -D_GNU_SOURCE -fPIC -fvisibility=hidden -MMD -MP \
+	-Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+BF_CFLAGS += -Werror
+endif
+
+include xlate/Makefile
+include sockopt/Makefile
+include bpf/Makefile
+include umh/Makefile
+include selftests/Makefile
+
+objs = $(addprefix $(objtree)/$(1)/,$($(1)-y))
+
+XLATE_LIB := $(objtree)/xlate/libxlate.a
+CLIENT_LIB := $(objtree)/sockopt/libbpfilter.so
+PRELOAD_LIB := $(objtree)/sockopt/libbpfilter-preload.so
+DAEMON := $(objtree)/umh/bpfilterd
+WRAPPERS := $(addprefix $(objtree)/scripts/,iptables-bpfilter iptables-bpfilter-save \
+	iptables-bpfilter-restore)
+
+ALL_OBJS := $(call objs,xlate) $(call objs,sockopt) $(call objs,bpf) $(call objs,umh) \
+	$(selftests-objs)
+
+all: $(DAEMON) $(CLIENT_LIB) $(PRELOAD_LIB) $(WRAPPERS) $(selftests-bins)
+
+$(objtree)/%.o: $(srctree)/%.c
+	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BF_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(extra-cflags-$(patsubst $(objtree)/%,%,$@)) -c -o $@ $<
+
+$(XLATE_LIB): $(call objs,xlate)
+	$(quiet_cmd) AR $(patsubst $(objtree)/%,%,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CLIENT_LIB): $(call objs,sockopt)
+	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libbpfilter.so $(LDFLAGS) -o $@ $^
+
+$(PRELOAD_LIB): $(call objs,sockopt) $(objtree)/sockopt/preload.o
+	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
+	$(Q)$(CC) -shared $(LDFLAGS) -o $@ $^ -ldl
+
+$(DAEMON): $(call objs,umh) $(call objs,bpf) $(XLATE_LIB) $(call objs,sockopt)
+	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(objtree)/scripts/%: $(srctree)/scripts/wrapper.sh.in
+	$(quiet_cmd) GEN $(patsubst $(objtree)/%,%,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed 's/@TOOL@/$(subst -bpfilter,,$*)/' $< > $@ && chmod +x $@
+
+check: all
+	$(Q)$(srctree)/selftests/run.sh $(objtree)
+
+install: all
+	install -D -m 0755 $(DAEMON) $(DESTDIR)$(PREFIX)/sbin/bpfilterd
+	install -D -m 0755 $(PRELOAD_LIB) $(DESTDIR)$(PREFIX)/lib/bpfilter/libbpfilter-preload.so
+	install -D -m 0755 $(CLIENT_LIB) $(DESTDIR)$(PREFIX)/lib/bpfilter/libbpfilter.so
+	install -D -m 0644 sockopt/wire.h $(DESTDIR)$(PREFIX)/include/bpfilter/wire.h
+	install -D -m 0644 sockopt/client.h $(DESTDIR)$(PREFIX)/include/bpfilter/client.h
+	for w in $(WRAPPERS); do \
+		install -D -m 0755 $$w $(DESTDIR)$(PREFIX)/sbin/$$(basename $$w); done
+	install -D -m 0644 Documentation/bpfilterd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/bpfilterd.8
+
+clean:
+	rm -rf $(objtree)/xlate $(objtree)/sockopt $(objtree)/bpf $(objtree)/umh \
+		$(objtree)/selftests $(objtree)/scripts
+
+.PHONY: all check install clean
+.DELETE_ON_ERROR:
+
+-include $(ALL_OBJS:.o=.d)

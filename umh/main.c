@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfilterd: the usermode helper that owns iptables' filter table and turns
+ * it into BPF programs. See Documentation/bpfilterd.8.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "netns.h"
+#include "opts.h"
+#include "runtime.h"
+#include "server.h"
+
+int main(int argc, char **argv)
+{
+	struct bf_runtime rt;
+	struct bf_opts opts;
+	int ret;
+
+	bf_opts_parse(&opts, argc, argv);
+	bf_log_set_debug(opts.verbose & BF_VERBOSE_DEBUG);
+
+	ret = bf_runtime_open(&rt, &opts);
+	if (ret) {
+		bf_runtime_close(&rt);
+		return EXIT_FAILURE;
+	}
+	bf_info("listening on %s%s", BF_SOCKET_PATH, opts.transient ? " (transient)" : "");
+	ret = bf_server_run(&opts, rt.listen_fd);
+	if (ret)
+		bf_err("request loop failed: %s", strerror(-ret));
+	bf_netns_free_all();
+	bf_runtime_close(&rt);
+	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
+}

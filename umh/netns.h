@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace state: as with the kernel, every netns has its own
+ * tables. A netns is named by its cookie (SO_NETNS_COOKIE), which the kernel
+ * never reuses, unlike the nsfs inode number.
+ */
+#ifndef BPFILTER_UMH_NETNS_H
+#define BPFILTER_UMH_NETNS_H
+
+#include <stdint.h>
+
+#include "../xlate/table.h"
+
+struct bf_netns {
+	uint64_t cookie;
+	/* NULL until a client first names the table, as the kernel's lazy init */
+	struct xlate_table *filter;
+	struct bf_netns *next;
+};
+
+struct bf_netns *bf_netns_get(uint64_t cookie);
+void bf_netns_free_all(void);
+
+#endif /* BPFILTER_UMH_NETNS_H */

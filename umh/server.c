@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The request loop: one connection, one request, one response. A client
+ * that is malformed, unauthorized, slow or dies mid-request gets an error or
+ * is dropped; nothing changes and the loop goes on.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "ipt.h"
+#include "log.h"
+#include "server.h"
+
+/* A client gets this long to send its request and read the answer. */
+#define BF_IO_TIMEOUT_SEC 10
+
+static void send_response(int conn, const struct bf_response *resp)
+{
+	struct bf_resp_hdr hdr;
+	uint32_t msg_len = strnlen(resp->msg, sizeof(resp->msg));
+
+	bf_wire_init_resp(&hdr, resp->ret);
+	hdr.flags = resp->flags;
+	hdr.out_offset = resp->out_offset;
+	hdr.out_len = resp->out_len;
+	hdr.msg_len = msg_len;
+	if (bf_io_write_full(conn, &hdr, sizeof(hdr)) ||
+	    bf_io_write_full(conn, resp->out, resp->out_len) ||
+	    bf_io_write_full(conn, resp->msg, msg_len))
+		bf_dbg("client went away before reading its answer");
+}
+
+static void dispatch(const struct bf_opts *opts, const struct bf_request *req,
+		     struct bf_response *resp)
+{
+	if (opts->no_iptables) {
+		resp->ret = -EOPNOTSUPP;
+		strcpy(resp->msg, "the iptables front-end is disabled (bpfilterd --no-iptables)");
+		return;
+	}
+	switch (req->hdr.type) {
+	case BF_REQ_GETSOCKOPT:
+		return bf_ipt_get(req, resp);
+	case BF_REQ_SETSOCKOPT:
+		return bf_ipt_set(req, resp);
+	case BF_REQ_TABLE_NAMES:
+		return bf_ipt_table_names(req, resp);
+	default:
+		resp->ret = -EINVAL;
+	}
+}
+
+static void set_timeouts(int conn)
+{
+	struct timeval tv = { .tv_sec = BF_IO_TIMEOUT_SEC };
+
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static void handle_conn(const struct bf_opts *opts, int conn)
+{
+	struct bf_response resp = { 0 };
+	struct bf_request req = { 0 };
+	void *payload = NULL;
+	int nsfd = -1;
+
+	set_timeouts(conn);
+	if (bf_io_recv_with_fd(conn, &req.hdr, sizeof(req.hdr), &nsfd))
+		goto out; /* gone before finishing its header */
+	resp.ret = bf_wire_check_req(&req.hdr);
+	if (!resp.ret)
+		resp.ret = bf_peer_authorize(conn, nsfd, &req.peer);
+	if (resp.ret) {
+		/* Refused from the header alone: nothing is read or allocated. */
+		bf_dbg("request refused: %s", strerror(-resp.ret));
+		send_response(conn, &resp);
+		goto out;
+	}
+	payload = malloc(req.hdr.payload_len ? req.hdr.payload_len : 1);
+	if (!payload) {
+		resp.ret = -ENOMEM;
+		send_response(conn, &resp);
+		goto out;
+	}
+	if (bf_io_read_full(conn, payload, req.hdr.payload_len))
+		goto out; /* died mid-request: nothing changes */
+	req.payload = payload;
+	bf_dbg("pid %d: type %u optname %d optlen %u", req.peer.pid, req.hdr.type,
+	       req.hdr.optname, req.hdr.optlen);
+	dispatch(opts, &req, &resp);
+	send_response(conn, &resp);
+out:
+	free(resp.out);
+	free(payload);
+	if (nsfd >= 0)
+		close(nsfd);
+}
+
+static int stop_signals_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -errno;
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+int bf_server_run(const struct bf_opts *opts, int listen_fd)
+{
+	struct pollfd fds[2];
+	int sig_fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sig_fd = stop_signals_fd();
+	if (sig_fd < 0)
+		return -errno;
+	fds[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	for (;;) {
+		int conn;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			close(sig_fd);
+			return -errno;
+		}
+		if (fds[1].revents)
+			break;
+		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn < 0)
+			continue;
+		handle_conn(opts, conn);
+		close(conn);
+	}
+	bf_info("stopping");
+	close(sig_fd);
+	return 0;
+}
