@@ -38,12 +38,6 @@ ifeq ($(WERROR),1)
 BF_CFLAGS += -Werror
 endif
 
-include xlate/Makefile
-include sockopt/Makefile
-include bpf/Makefile
-include umh/Makefile
-include selftests/Makefile
-
 objs = $(addprefix $(objtree)/$(1)/,$($(1)-y))
 
 XLATE_LIB := $(objtree)/xlate/libxlate.a
@@ -53,6 +47,12 @@ DAEMON := $(objtree)/umh/bpfilterd
 WRAPPERS := $(addprefix $(objtree)/scripts/,iptables-bpfilter iptables-bpfilter-save \
 	iptables-bpfilter-restore)
 
+include xlate/Makefile
+include sockopt/Makefile
+include bpf/Makefile
+include umh/Makefile
+include selftests/Makefile
+
 ALL_OBJS := $(call objs,xlate) $(call objs,sockopt) $(call objs,bpf) $(call objs,umh) \
 	$(selftests-objs)
 
@@ -61,7 +61,7 @@ all: $(DAEMON) $(CLIENT_LIB) $(PRELOAD_LIB) $(WRAPPERS) $(selftests-bins)
 $(objtree)/%.o: $(srctree)/%.c
 	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(BF_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(extra-cflags-$(patsubst $(objtree)/%,%,$@)) -c -o $@ $<
+	$(Q)$(CC) $(BF_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 $(XLATE_LIB): $(call objs,xlate)
 	$(quiet_cmd) AR $(patsubst $(objtree)/%,%,$@)

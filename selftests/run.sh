@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every selftest (make check). Each prints TAP; this counts "ok" lines as
+# passed, "not ok" as failed, "# SKIP" as skipped (never as passed), and a
+# test program that fails without saying which test, or reports none, as one
+# failure. Ends with one line: "N passed, N failed[, N skipped]".
+#
+# Usage: run.sh OBJTREE
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+objtree=$(cd "${1:-$top/build}" && pwd)
+passed=0 failed=0 skipped=0
+
+run_one() {
+	local name=$1 out rc p f s
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	sed "s|^|$name: |" <<<"$out"
+	p=$(grep -cE '^ok ' <<<"$out" | head -1)
+	s=$(grep -cE '^ok .*# (SKIP|skip)' <<<"$out")
+	f=$(grep -cE '^not ok ' <<<"$out")
+	p=$((p - s))
+	if [ $((p + f)) -eq 0 ] || { [ $rc -ne 0 ] && [ "$f" -eq 0 ]; }; then
+		echo "$name: not ok - exited $rc after $p passed tests"
+		f=$((f + 1))
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+run_one test_validate "$objtree/selftests/unit/test_validate"
+run_one test_wire "$objtree/selftests/unit/test_wire"
+run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
+run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]
