@@ -43,8 +43,8 @@ static void report(const char *what, int err)
 	if (reported)
 		return;
 	reported = true;
-	fprintf(stderr, "bpfilter: cannot %s bpfilterd at %s: %s\n", what,
-		bf_client_socket_path(), strerror(-err));
+	fprintf(stderr, "bpfilter: cannot %s bpfilterd at %s: %s\n", what, bf_client_socket_path(),
+		strerror(-err));
 }
 
 static bool is_inet(int fd)
@@ -157,8 +157,8 @@ BF_EXPORT int setsockopt(int fd, int level, int optname, const void *optval, soc
 	uint32_t len;
 	int err;
 
-	if (level != SOL_IP || (optname != IPT_SO_SET_REPLACE && optname != IPT_SO_SET_ADD_COUNTERS) ||
-	    !is_inet(fd))
+	if (level != SOL_IP ||
+	    (optname != IPT_SO_SET_REPLACE && optname != IPT_SO_SET_ADD_COUNTERS) || !is_inet(fd))
 		return real_set(fd, level, optname, optval, optlen);
 
 	err = set_payload(optname, optval, optlen, &len, &repl);
@@ -173,7 +173,9 @@ BF_EXPORT int setsockopt(int fd, int level, int optname, const void *optval, soc
 		.nsfd = fd,
 		/* SET_REPLACE hands back the old counters, as the kernel does */
 		.out_base = repl.counters,
-		.out_cap = repl.counters ? (uint32_t)(repl.num_counters * sizeof(struct xt_counters)) : 0,
+		.out_cap = repl.counters ?
+				   (uint32_t)(repl.num_counters * sizeof(struct xt_counters)) :
+				   0,
 	};
 	err = bf_client_call(&call, &reply);
 	if (!err && (reply.flags & BF_RESP_PASSTHROUGH))

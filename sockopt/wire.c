@@ -36,8 +36,8 @@ int bf_wire_check_resp(const struct bf_resp_hdr *hdr)
 	return 0;
 }
 
-void bf_wire_init_req(struct bf_req_hdr *hdr, enum bf_req_type type, int optname,
-		      uint32_t optlen, uint32_t payload_len)
+void bf_wire_init_req(struct bf_req_hdr *hdr, enum bf_req_type type, int optname, uint32_t optlen,
+		      uint32_t payload_len)
 {
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->magic = BF_WIRE_MAGIC;

@@ -64,8 +64,8 @@ struct bf_resp_hdr {
 int bf_wire_check_req(const struct bf_req_hdr *hdr);
 int bf_wire_check_resp(const struct bf_resp_hdr *hdr);
 
-void bf_wire_init_req(struct bf_req_hdr *hdr, enum bf_req_type type, int optname,
-		      uint32_t optlen, uint32_t payload_len);
+void bf_wire_init_req(struct bf_req_hdr *hdr, enum bf_req_type type, int optname, uint32_t optlen,
+		      uint32_t payload_len);
 void bf_wire_init_resp(struct bf_resp_hdr *hdr, int ret);
 
 /* Read or write exactly len bytes; -errno, or -EPIPE on early end of file. */

@@ -187,7 +187,9 @@ static int unknown_extension(struct bf_response *resp, const struct xlate_error 
 		ret = getsockopt(fd, SOL_IP,
 				 xerr->is_target ? IPT_SO_GET_REVISION_TARGET :
 						   IPT_SO_GET_REVISION_MATCH,
-				 &rev, &len) ? -errno : 0;
+				 &rev, &len) ?
+			      -errno :
+			      0;
 		close(fd);
 	}
 	if (ret == -ENOENT)

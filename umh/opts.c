@@ -82,7 +82,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		if (parse_verbose(arg, &opts->verbose))
-			argp_error(state, "unknown verbose flag '%s' (debug, bpf or bytecode)", arg);
+			argp_error(state, "unknown verbose flag '%s' (debug, bpf or bytecode)",
+				   arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);

@@ -107,8 +107,8 @@ int bf_peer_authorize(int conn, int sockfd, struct bf_peer *peer)
 	peer->pid = cred.pid;
 	peer->uid = cred.uid;
 	if (!has_net_admin(cred.pid) || !caps_apply(cred.pid, sockfd) || !peer_still_there(conn)) {
-		bf_dbg("pid %d (uid %u) lacks CAP_NET_ADMIN for netns %" PRIu64, cred.pid,
-		       cred.uid, peer->netns_cookie);
+		bf_dbg("pid %d (uid %u) lacks CAP_NET_ADMIN for netns %" PRIu64, cred.pid, cred.uid,
+		       peer->netns_cookie);
 		return -EPERM;
 	}
 	return 0;

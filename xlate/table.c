@@ -39,7 +39,7 @@ int xlate_table_new_filter(struct xlate_table **out)
 		struct ipt_replace repl;
 		struct policy_entry policy[3];
 		struct end_entry end;
-	} *init;
+	} * init;
 	struct xlate_error err;
 	unsigned int i;
 	int ret;

@@ -313,11 +313,11 @@ static int check_entry_exts(const struct xlate_table *t, const struct ipt_entry 
 	return check_ext(t, e, (const void *)xlate_entry_target(e), XLATE_TARGET, err);
 }
 
-static int check_all(struct xlate_table *t, const struct ipt_replace *repl,
-		     struct xlate_error *err)
+static int check_all(struct xlate_table *t, const struct ipt_replace *repl, struct xlate_error *err)
 {
 	/* No more entries can fit than this; a larger count fails below. */
-	unsigned int max_entries = t->size / (sizeof(struct ipt_entry) + sizeof(struct xt_entry_target));
+	unsigned int max_entries =
+		t->size / (sizeof(struct ipt_entry) + sizeof(struct xt_entry_target));
 	unsigned int n_offsets = t->num_entries < max_entries ? t->num_entries : max_entries;
 	unsigned int *offsets, off, i = 0;
 	int ret = 0;

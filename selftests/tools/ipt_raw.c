@@ -17,8 +17,8 @@ static void print_info(const struct ipt_getinfo *info)
 {
 	unsigned int h;
 
-	printf("name=%s valid_hooks=%#x num_entries=%u size=%u\n", info->name,
-	       info->valid_hooks, info->num_entries, info->size);
+	printf("name=%s valid_hooks=%#x num_entries=%u size=%u\n", info->name, info->valid_hooks,
+	       info->num_entries, info->size);
 	for (h = 0; h < NF_INET_NUMHOOKS; h++)
 		printf("hook %u entry=%#x underflow=%#x\n", h, info->hook_entry[h],
 		       info->underflow[h]);

@@ -13,7 +13,7 @@
 
 #define BLOB_MAX 16384
 #define FILTER_HOOKS ((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))
-#define VERDICT(v) (-(v) - 1)
+#define VERDICT(v) (-(v)-1)
 
 struct blob {
 	struct ipt_replace repl;
@@ -50,9 +50,9 @@ static inline unsigned int blob_match(unsigned char *at, const char *name, uint8
  * Append an entry: ip header, matches already laid out in mbuf (mlen bytes),
  * then a target (name, revision, payload). Returns the entry's offset.
  */
-static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip,
-				      const void *mbuf, unsigned int mlen, const char *tname,
-				      uint8_t trev, const void *tdata, unsigned int tsize)
+static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip, const void *mbuf,
+				      unsigned int mlen, const char *tname, uint8_t trev,
+				      const void *tdata, unsigned int tsize)
 {
 	unsigned int off = b->repl.size;
 	struct ipt_entry *e = (void *)(b->entries + off);

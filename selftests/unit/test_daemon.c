@@ -150,8 +150,8 @@ TEST_F(daemon, client_dying_mid_replace_changes_nothing)
 	strcpy(msg.repl.name, "filter");
 	msg.repl.size = 4096;
 	msg.repl.num_counters = self->entries;
-	bf_wire_init_req(&msg.h, BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE,
-			 sizeof(msg.repl) + 4096, sizeof(msg.repl) + 4096);
+	bf_wire_init_req(&msg.h, BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE, sizeof(msg.repl) + 4096,
+			 sizeof(msg.repl) + 4096);
 	ASSERT_EQ(0, bf_io_send_with_fd(fd, &msg, sizeof(msg), self->sock));
 	close(fd); /* 4096 promised bytes never come */
 }
@@ -166,8 +166,8 @@ TEST_F(daemon, payload_shorter_than_blob_is_eproto)
 	strcpy(msg.repl.name, "filter");
 	msg.repl.size = 4096;
 	msg.repl.num_counters = 1;
-	bf_wire_init_req(&msg.h, BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE,
-			 sizeof(msg.repl) + 4096, sizeof(msg.repl));
+	bf_wire_init_req(&msg.h, BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE, sizeof(msg.repl) + 4096,
+			 sizeof(msg.repl));
 	EXPECT_EQ(-EPROTO, raw_exchange(&msg, sizeof(msg), self->sock));
 }
 

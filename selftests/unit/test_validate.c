@@ -23,9 +23,9 @@
 static const int hooks[] = { NF_INET_LOCAL_IN, NF_INET_FORWARD, NF_INET_LOCAL_OUT };
 
 /* The filter table with one rule at the head of the chain of hook. */
-static void one_rule(struct blob *b, unsigned int hook, const struct ipt_ip *ip,
-		     const void *m, unsigned int mlen, const char *tname, uint8_t trev,
-		     const void *tdata, unsigned int tsize)
+static void one_rule(struct blob *b, unsigned int hook, const struct ipt_ip *ip, const void *m,
+		     unsigned int mlen, const char *tname, uint8_t trev, const void *tdata,
+		     unsigned int tsize)
 {
 	unsigned int i;
 
@@ -379,8 +379,10 @@ TEST(unterminated_extension_name_is_einval)
 TEST(multiport_checks)
 {
 	struct ipt_ip icmp = { .proto = IPPROTO_ICMP };
-	struct xt_multiport_v1 mp = { .flags = XT_MULTIPORT_DESTINATION, .count = 2,
-				      .ports = { 10, 20 }, .pflags = { 1, 0 } };
+	struct xt_multiport_v1 mp = { .flags = XT_MULTIPORT_DESTINATION,
+				      .count = 2,
+				      .ports = { 10, 20 },
+				      .pflags = { 1, 0 } };
 
 	EXPECT_EQ(0, one_match(&ip_tcp, NF_INET_LOCAL_IN, "multiport", 1, &mp, sizeof(mp)));
 	EXPECT_EQ(-EINVAL, one_match(&icmp, NF_INET_LOCAL_IN, "multiport", 1, &mp, sizeof(mp)));
