@@ -37,11 +37,9 @@ static void pass_through(struct bf_response *resp)
 	resp->flags |= BF_RESP_PASSTHROUGH;
 }
 
-/* The netns's table, created as the kernel creates it on first use. */
-static struct xlate_table *find_table(const struct bf_request *req, int *err)
+/* The netns's filter table, created as the kernel creates it on first use. */
+static struct xlate_table *ns_filter(struct bf_netns *ns, int *err)
 {
-	struct bf_netns *ns = bf_netns_get(req->peer.netns_cookie);
-
 	*err = -ENOMEM;
 	if (!ns)
 		return NULL;
@@ -49,11 +47,15 @@ static struct xlate_table *find_table(const struct bf_request *req, int *err)
 		*err = xlate_table_new_filter(&ns->filter);
 		if (*err)
 			return NULL;
-		bf_dbg("filter table created for netns %llu",
-		       (unsigned long long)req->peer.netns_cookie);
+		bf_dbg("filter table created for netns %llu", (unsigned long long)ns->cookie);
 	}
 	*err = 0;
 	return ns->filter;
+}
+
+static struct xlate_table *find_table(const struct bf_request *req, int *err)
+{
+	return ns_filter(bf_netns_get(req->peer.netns_cookie), err);
 }
 
 static void *set_out(struct bf_response *resp, uint32_t offset, uint32_t len)
@@ -243,7 +245,8 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 		resp->ret = ret;
 		return;
 	}
-	cur = find_table(req, &ret);
+	ns = bf_netns_get(req->peer.netns_cookie);
+	cur = ns_filter(ns, &ret);
 	if (!cur)
 		goto refuse;
 	ret = -EINVAL; /* "You lied!" about the hooks */
@@ -254,7 +257,6 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 		goto refuse;
 
 	/* Commit: the new table is in force; the old counters go back. */
-	ns = bf_netns_get(req->peer.netns_cookie);
 	ns->filter = next;
 	resp->out = cur->counters;
 	resp->out_len = repl.num_counters * sizeof(struct xt_counters);

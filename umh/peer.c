@@ -94,7 +94,7 @@ static bool peer_still_there(int conn)
 int bf_peer_authorize(int conn, int sockfd, struct bf_peer *peer)
 {
 	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	socklen_t len;
 
 	if (sockfd < 0)
 		return -EINVAL;

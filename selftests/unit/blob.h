@@ -110,13 +110,23 @@ static inline struct ipt_entry *blob_at(struct blob *b, unsigned int off)
 	return (struct ipt_entry *)(b->entries + off);
 }
 
+/*
+ * After INPUT's rules (starting at input_start): INPUT's policy, then FORWARD
+ * and OUTPUT with ACCEPT policies and no rules.
+ */
+static inline void blob_builtin_policies(struct blob *b, int input_verdict,
+					 unsigned int input_start)
+{
+	blob_policy(b, NF_INET_LOCAL_IN, input_verdict, input_start);
+	blob_policy(b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b->repl.size);
+	blob_policy(b, NF_INET_LOCAL_OUT, VERDICT(NF_ACCEPT), b->repl.size);
+}
+
 /* The filter table with three ACCEPT policies, as the kernel creates it. */
 static inline void blob_filter(struct blob *b)
 {
 	blob_init(b);
-	blob_policy(b, NF_INET_LOCAL_IN, VERDICT(NF_ACCEPT), 0);
-	blob_policy(b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b->repl.size);
-	blob_policy(b, NF_INET_LOCAL_OUT, VERDICT(NF_ACCEPT), b->repl.size);
+	blob_builtin_policies(b, VERDICT(NF_ACCEPT), 0);
 	blob_end(b);
 }
 

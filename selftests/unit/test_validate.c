@@ -92,9 +92,7 @@ TEST(user_chain_jump_and_comefrom)
 	blob_init(&b);
 	/* INPUT: jump to "foo"; patched below once foo's offset is known */
 	rule = blob_verdict(&b, NULL, 0);
-	blob_policy(&b, NF_INET_LOCAL_IN, VERDICT(NF_DROP), 0);
-	blob_policy(&b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b.repl.size);
-	blob_policy(&b, NF_INET_LOCAL_OUT, VERDICT(NF_ACCEPT), b.repl.size);
+	blob_builtin_policies(&b, VERDICT(NF_DROP), 0);
 	chain = blob_chain_head(&b, "foo");
 	ret_entry = blob_verdict(&b, NULL, XT_RETURN);
 	blob_end(&b);
@@ -204,9 +202,7 @@ TEST(chain_jumping_to_itself_is_eloop)
 
 	blob_init(&b);
 	rule = blob_verdict(&b, NULL, 0);
-	blob_policy(&b, NF_INET_LOCAL_IN, VERDICT(NF_ACCEPT), 0);
-	blob_policy(&b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b.repl.size);
-	blob_policy(&b, NF_INET_LOCAL_OUT, VERDICT(NF_ACCEPT), b.repl.size);
+	blob_builtin_policies(&b, VERDICT(NF_ACCEPT), 0);
 	chain = blob_chain_head(&b, "loop");
 	verdict = b.repl.size;
 	blob_verdict(&b, NULL, verdict); /* jumps to itself */
@@ -231,9 +227,7 @@ TEST(falling_off_the_end_is_eloop)
 
 	/* OUTPUT's policy is conditional-free but not its last: the walk runs off */
 	blob_init(&b);
-	blob_policy(&b, NF_INET_LOCAL_IN, VERDICT(NF_ACCEPT), 0);
-	blob_policy(&b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b.repl.size);
-	blob_policy(&b, NF_INET_LOCAL_OUT, VERDICT(NF_ACCEPT), b.repl.size);
+	blob_builtin_policies(&b, VERDICT(NF_ACCEPT), 0);
 	blob_end(&b);
 	/* INPUT jumps to the end marker, which falls through past the table */
 	((struct xt_standard_target *)xlate_entry_target(blob_at(&b, 0)))->verdict = 456;
