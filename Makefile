@@ -41,6 +41,8 @@ endif
 objs = $(addprefix $(objtree)/$(1)/,$($(1)-y))
 
 XLATE_LIB := $(objtree)/xlate/libxlate.a
+BPF_LIB := $(objtree)/bpf/libbfbpf.a
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 CLIENT_LIB := $(objtree)/sockopt/libbpfilter.so
 PRELOAD_LIB := $(objtree)/sockopt/libbpfilter-preload.so
 DAEMON := $(objtree)/umh/bpfilterd
@@ -67,6 +69,10 @@ $(XLATE_LIB): $(call objs,xlate)
 	$(quiet_cmd) AR $(patsubst $(objtree)/%,%,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(BPF_LIB): $(call objs,bpf)
+	$(quiet_cmd) AR $(patsubst $(objtree)/%,%,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(CLIENT_LIB): $(call objs,sockopt)
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) -shared -Wl,-soname,libbpfilter.so $(LDFLAGS) -o $@ $^
@@ -75,9 +81,9 @@ $(PRELOAD_LIB): $(call objs,sockopt) $(objtree)/sockopt/preload.o
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) -shared $(LDFLAGS) -o $@ $^ -ldl
 
-$(DAEMON): $(call objs,umh) $(call objs,bpf) $(XLATE_LIB) $(call objs,sockopt)
+$(DAEMON): $(call objs,umh) $(BPF_LIB) $(XLATE_LIB) $(call objs,sockopt)
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
 
 $(objtree)/scripts/%: $(srctree)/scripts/wrapper.sh.in
 	$(quiet_cmd) GEN $(patsubst $(objtree)/%,%,$@)

@@ -16,6 +16,7 @@
 #include <linux/netfilter.h>
 
 #include "../xlate/ext.h"
+#include "enforce.h"
 #include "ipt.h"
 #include "log.h"
 #include "netns.h"
@@ -37,25 +38,50 @@ static void pass_through(struct bf_response *resp)
 	resp->flags |= BF_RESP_PASSTHROUGH;
 }
 
-/* The netns's filter table, created as the kernel creates it on first use. */
-static struct xlate_table *ns_filter(struct bf_netns *ns, int *err)
+/* Say why a table could not be put in force, as the daemon saw it. */
+static void set_msg(struct bf_response *resp, const struct xlate_error *xerr)
 {
-	*err = -ENOMEM;
+	if (xerr->msg[0]) {
+		snprintf(resp->msg, sizeof(resp->msg), "%s", xerr->msg);
+		bf_info("%s", xerr->msg);
+	}
+}
+
+/*
+ * The netns's filter table, created as the kernel creates it on first use:
+ * from then on its policies count packets, so its programs are attached.
+ */
+static struct xlate_table *ns_filter(struct bf_netns *ns, const struct bf_request *req,
+				     struct bf_response *resp)
+{
+	struct xlate_error xerr = { 0 };
+	struct xlate_table *t;
+
+	resp->ret = -ENOMEM;
 	if (!ns)
 		return NULL;
 	if (!ns->filter) {
-		*err = xlate_table_new_filter(&ns->filter);
-		if (*err)
+		resp->ret = xlate_table_new_filter(&t);
+		if (resp->ret)
 			return NULL;
+		resp->ret = bf_enforce(ns, req->sockfd, t, NULL, &xerr);
+		if (resp->ret) {
+			set_msg(resp, &xerr);
+			xlate_table_free(t);
+			return NULL;
+		}
+		ns->filter = t;
 		bf_dbg("filter table created for netns %llu", (unsigned long long)ns->cookie);
 	}
-	*err = 0;
+	resp->ret = 0;
 	return ns->filter;
 }
 
-static struct xlate_table *find_table(const struct bf_request *req, int *err)
+static struct xlate_table *find_table(const struct bf_request *req, struct bf_response *resp,
+				      struct bf_netns **ns)
 {
-	return ns_filter(bf_netns_get(req->peer.netns_cookie), err);
+	*ns = bf_netns_get(req->peer.netns_cookie);
+	return ns_filter(*ns, req, resp);
 }
 
 static void *set_out(struct bf_response *resp, uint32_t offset, uint32_t len)
@@ -73,6 +99,7 @@ static void *set_out(struct bf_response *resp, uint32_t offset, uint32_t len)
 static void get_info(const struct bf_request *req, struct bf_response *resp)
 {
 	char name[XT_TABLE_MAXNAMELEN];
+	struct bf_netns *ns;
 	struct xlate_table *t;
 	void *out;
 
@@ -84,7 +111,7 @@ static void get_info(const struct bf_request *req, struct bf_response *resp)
 	name[sizeof(name) - 1] = '\0';
 	if (!is_owned(name))
 		return pass_through(resp);
-	t = find_table(req, &resp->ret);
+	t = find_table(req, resp, &ns);
 	if (!t)
 		return;
 	out = set_out(resp, 0, sizeof(struct ipt_getinfo));
@@ -94,8 +121,10 @@ static void get_info(const struct bf_request *req, struct bf_response *resp)
 
 static void get_entries(const struct bf_request *req, struct bf_response *resp)
 {
+	struct xt_counters *live;
 	struct ipt_get_entries get;
 	struct xlate_table *t;
+	struct bf_netns *ns;
 	void *out;
 
 	if (req->hdr.optlen < sizeof(get)) {
@@ -110,16 +139,23 @@ static void get_entries(const struct bf_request *req, struct bf_response *resp)
 	get.name[sizeof(get.name) - 1] = '\0';
 	if (!is_owned(get.name))
 		return pass_through(resp);
-	t = find_table(req, &resp->ret);
+	t = find_table(req, resp, &ns);
 	if (!t)
 		return;
 	if (get.size != t->size) {
 		resp->ret = -EAGAIN;
 		return;
 	}
-	out = set_out(resp, offsetof(struct ipt_get_entries, entrytable), t->size);
+	live = calloc(t->num_entries, sizeof(*live));
+	if (!live) {
+		resp->ret = -ENOMEM;
+		return;
+	}
+	resp->ret = bf_enforce_counters(ns, live);
+	out = resp->ret ? NULL : set_out(resp, offsetof(struct ipt_get_entries, entrytable), t->size);
 	if (out)
-		xlate_table_copy_entries(t, out);
+		xlate_table_copy_entries(t, out, live);
+	free(live);
 }
 
 static void get_revision(const struct bf_request *req, struct bf_response *resp)
@@ -245,8 +281,8 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 		resp->ret = ret;
 		return;
 	}
-	ns = bf_netns_get(req->peer.netns_cookie);
-	cur = ns_filter(ns, &ret);
+	cur = find_table(req, resp, &ns);
+	ret = resp->ret;
 	if (!cur)
 		goto refuse;
 	ret = -EINVAL; /* "You lied!" about the hooks */
@@ -256,6 +292,12 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 	if (repl.num_counters != cur->num_entries)
 		goto refuse;
 
+	xerr.msg[0] = '\0';
+	ret = bf_enforce(ns, req->sockfd, next, cur->counters, &xerr);
+	if (ret) {
+		set_msg(resp, &xerr);
+		goto refuse;
+	}
 	/* Commit: the new table is in force; the old counters go back. */
 	ns->filter = next;
 	resp->out = cur->counters;
@@ -274,6 +316,7 @@ static void add_counters(const struct bf_request *req, struct bf_response *resp)
 	const struct xt_counters_info *info = req->payload;
 	struct xt_counters_info hdr;
 	struct xlate_table *t;
+	struct bf_netns *ns;
 
 	if (req->hdr.optlen <= sizeof(hdr)) {
 		resp->ret = -EINVAL;
@@ -296,7 +339,7 @@ static void add_counters(const struct bf_request *req, struct bf_response *resp)
 		resp->ret = -ENOMEM; /* larger than any table can be */
 		return;
 	}
-	t = find_table(req, &resp->ret);
+	t = find_table(req, resp, &ns);
 	if (!t)
 		return;
 	if (t->num_entries != hdr.num_counters) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enforce.h"
 #include "log.h"
 #include "netns.h"
 #include "opts.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv)
 
 	bf_opts_parse(&opts, argc, argv);
 	bf_log_set_debug(opts.verbose & BF_VERBOSE_DEBUG);
+	bf_enforce_init(&opts);
 
 	ret = bf_runtime_open(&rt, &opts);
 	if (ret) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 
+#include "enforce.h"
 #include "netns.h"
 
 static struct bf_netns *all_netns;
@@ -27,6 +28,7 @@ void bf_netns_free_all(void)
 		struct bf_netns *ns = all_netns;
 
 		all_netns = ns->next;
+		bf_enforce_release(ns);
 		xlate_table_free(ns->filter);
 		free(ns);
 	}

@@ -11,10 +11,16 @@
 
 #include "../xlate/table.h"
 
+struct bf_bpf_table;
+struct bf_attachment;
+
 struct bf_netns {
 	uint64_t cookie;
 	/* NULL until a client first names the table, as the kernel's lazy init */
 	struct xlate_table *filter;
+	/* the filter table's programs and their place in the netns's hooks */
+	struct bf_bpf_table *filter_bpf;
+	struct bf_attachment *filter_link;
 	struct bf_netns *next;
 };
 

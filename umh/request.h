@@ -15,6 +15,8 @@ struct bf_request {
 	struct bf_req_hdr hdr;
 	const void *payload;
 	struct bf_peer peer;
+	/* the client's socket, which names its network namespace */
+	int sockfd;
 };
 
 struct bf_response {

@@ -110,7 +110,8 @@ static void copy_ext_out(void *dst, const void *src, enum xlate_ext_kind kind)
 	memset(out->data + usersize, 0, xlate_ext_aligned_size(ops) - usersize);
 }
 
-void xlate_table_copy_entries(const struct xlate_table *t, void *dst)
+void xlate_table_copy_entries(const struct xlate_table *t, void *dst,
+			      const struct xt_counters *live)
 {
 	unsigned char *out = dst;
 	unsigned int off, num, i;
@@ -121,6 +122,10 @@ void xlate_table_copy_entries(const struct xlate_table *t, void *dst)
 
 		memcpy(oe, e, sizeof(*e));
 		oe->counters = t->counters[num];
+		if (live) {
+			oe->counters.pcnt += live[num].pcnt;
+			oe->counters.bcnt += live[num].bcnt;
+		}
 		for (i = sizeof(*e); i < e->target_offset;) {
 			const struct xt_entry_match *m = (const void *)((const char *)e + i);
 

@@ -50,9 +50,13 @@ int xlate_table_new_filter(struct xlate_table **out);
 
 void xlate_table_free(struct xlate_table *t);
 
-/* Answers of IPT_SO_GET_INFO and IPT_SO_GET_ENTRIES (t->size bytes). */
+/*
+ * Answers of IPT_SO_GET_INFO and IPT_SO_GET_ENTRIES (t->size bytes); the
+ * entries' counters are t->counters plus live[] unless it is NULL.
+ */
 void xlate_table_get_info(const struct xlate_table *t, struct ipt_getinfo *info);
-void xlate_table_copy_entries(const struct xlate_table *t, void *dst);
+void xlate_table_copy_entries(const struct xlate_table *t, void *dst,
+			      const struct xt_counters *live);
 
 /* IPT_SO_SET_ADD_COUNTERS: add n counters, n must be t->num_entries. */
 void xlate_table_add_counters(struct xlate_table *t, const struct xt_counters *add);

@@ -477,7 +477,7 @@ TEST(read_back_hides_kernel_private_bytes)
 	ASSERT_EQ(0, xlate_table_translate(&b.repl, b.entries, &t, &err));
 	xlate_table_add_counters(t, add);
 	memset(out, 0xaa, sizeof(out));
-	xlate_table_copy_entries(t, out);
+	xlate_table_copy_entries(t, out, NULL);
 	seen = (const void *)((struct xt_entry_match *)(out + sizeof(struct ipt_entry)))->data;
 	EXPECT_EQ(10000, seen->avg);
 	EXPECT_EQ(5, seen->burst);

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The chain walk of ipt_do_table(), unrolled into straight-line code.
+ *
+ * ip_tables keeps a jump stack at run time; BPF has no indirect jumps, so a
+ * user chain's code is emitted at each place it is jumped to, with RETURN
+ * compiled as a jump to the instruction after that place. The chain graph is
+ * acyclic (the validator refuses loops, as mark_source_chains() does), so
+ * this terminates; the verifier's instruction limit bounds its size.
+ */
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/netfilter.h>
+
+#include "codegen.h"
+#include "ip_match.h"
+
+/* Where RETURN goes: a label, or the chain's policy when the stack is empty. */
+struct bf_cont {
+	bool underflow;
+	bf_label label;
+};
+
+static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_cont *cont);
+
+int bf_gen_unsupported(struct bf_gen *g, const char *kind, const char *name, unsigned int rev,
+		       const char *why)
+{
+	struct xlate_error *err = g->err;
+
+	err->is_target = strcmp(kind, "target") == 0;
+	snprintf(err->ext_name, sizeof(err->ext_name), "%s", name);
+	err->ext_revision = (uint8_t)rev;
+	snprintf(err->msg, sizeof(err->msg), "cannot translate %s '%s' revision %u: %s", kind,
+		 name, rev, why);
+	return -EOPNOTSUPP;
+}
+
+void bf_gen_exit(struct bf_gen *g, int verdict)
+{
+	bf_emit(&g->prog, BF_MOV64_IMM(BF_R0, verdict));
+	bf_emit(&g->prog, BF_EXIT());
+}
+
+void bf_gen_load_be16(struct bf_gen *g, int dst, int off)
+{
+	bf_emit(&g->prog, BF_LDX_MEM(BPF_H, dst, BF_FP, off));
+	bf_emit(&g->prog, BF_BE(dst, 16));
+}
+
+void bf_gen_load_field(struct bf_gen *g, int dst, int src, const struct bf_field *f, int size)
+{
+	bf_emit(&g->prog, BF_LDX_MEM(f->bits ? BPF_B : size, dst, src, f->off));
+	if (!f->bits)
+		return;
+	if (f->shift)
+		bf_emit(&g->prog, BF_ALU64_IMM(BPF_RSH, dst, f->shift));
+	bf_emit(&g->prog, BF_ALU64_IMM(BPF_AND, dst, (1 << f->bits) - 1));
+}
+
+void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_t all, bool inv,
+		  bf_label nomatch)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label in_range_skip;
+
+	if (min == 0 && max >= all) {
+		if (inv)
+			bf_jmp(p, nomatch);
+		return;
+	}
+	if (!inv) {
+		bf_jmp_imm(p, BPF_JLT, reg, (int32_t)min, nomatch);
+		bf_jmp_imm(p, BPF_JGT, reg, (int32_t)max, nomatch);
+		return;
+	}
+	in_range_skip = bf_label_new(p);
+	bf_jmp_imm(p, BPF_JLT, reg, (int32_t)min, in_range_skip);
+	bf_jmp_imm(p, BPF_JLE, reg, (int32_t)max, nomatch);
+	bf_label_bind(p, in_range_skip);
+}
+
+void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_FRAGOFF));
+	bf_jmp_imm(p, BPF_JNE, BF_R4, 0, nomatch);
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
+	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)len));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
+	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, hotdrop);
+}
+
+/*
+ * Read what every rule may look at: the dynptr on the skb, the IPv4 header,
+ * the transport header offset, the fragment offset and skb->len.
+ */
+static void gen_prologue(struct bf_gen *g)
+{
+	const struct bf_kernel *k = g->kernel;
+	struct bf_prog *p = &g->prog;
+	bf_label drop = bf_label_new(p), start = bf_label_new(p);
+
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R6, BF_R1, k->ctx_skb.off));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R1, k->ctx_state.off));
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R6));
+	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
+	bf_emit(p, BF_CALL_KFUNC(k->kfunc_dynptr_from_skb));
+	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, drop);
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_IPH));
+	bf_emit(p, BF_MOV64_IMM(BF_R2, sizeof(struct iphdr)));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
+	bf_emit(p, BF_MOV64_IMM(BF_R4, 0));
+	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, start);
+	/* Netfilter's IPv4 hooks only see packets with a whole IPv4 header. */
+	bf_label_bind(p, drop);
+	bf_gen_exit(g, NF_DROP);
+	bf_label_bind(p, start);
+	bf_emit(p, BF_LDX_MEM(BPF_B, BF_R1, BF_FP, BF_STK_IPH));
+	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 0x0f));
+	bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R1, 2));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_THOFF));
+	bf_gen_load_be16(g, BF_R1, BF_IPH(frag_off));
+	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 0x1fff));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_FRAGOFF));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
+}
+
+/* counters[rule] += { 1 packet, skb->len bytes } on this CPU */
+static void gen_count(struct bf_gen *g, unsigned int index)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label skip = bf_label_new(p);
+
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int)index));
+	bf_emit_ld_map_fd(p, BF_R1, g->maps->counters_fd);
+	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, skip);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, 1));
+	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 0));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 8));
+	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
+	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 8));
+	bf_label_bind(p, skip);
+}
+
+static const char *verdict_name(int verdict)
+{
+	switch (-verdict - 1) {
+	case NF_STOLEN:
+		return "STOLEN";
+	case NF_QUEUE:
+		return "QUEUE";
+	case NF_STOP:
+		return "STOP";
+	default:
+		return "unknown";
+	}
+}
+
+static int gen_target(struct bf_gen *g, const struct xlate_rule *r, const struct bf_cont *cont,
+		      bool *falls)
+{
+	const struct bf_target_gen *tg;
+	bf_label back;
+	int err;
+
+	*falls = false;
+	switch (r->action) {
+	case XLATE_ACCEPT:
+		bf_gen_exit(g, NF_ACCEPT);
+		return 0;
+	case XLATE_DROP:
+		bf_gen_exit(g, NF_DROP);
+		return 0;
+	case XLATE_RETURN:
+		bf_jmp(&g->prog, cont->underflow ? g->underflow : cont->label);
+		return 0;
+	case XLATE_JUMP:
+	case XLATE_GOTO:
+		/* To the next rule: ip_tables pushes nothing and goes on. */
+		if (r->jump == r->index + 1) {
+			*falls = true;
+			return 0;
+		}
+		if (r->action == XLATE_GOTO)
+			return gen_sequence(g, r->jump, cont);
+		back = bf_label_new(&g->prog);
+		err = gen_sequence(g, r->jump, &(struct bf_cont){ .label = back });
+		bf_label_bind(&g->prog, back);
+		*falls = true;
+		return err;
+	case XLATE_OTHER_VERDICT:
+		return bf_gen_unsupported(g, "target", verdict_name(r->verdict), 0,
+					  "BPF netfilter programs can only accept or drop");
+	case XLATE_TARGET_EXT:
+		tg = bf_target_gen_find(r->target);
+		if (!tg)
+			return bf_gen_unsupported(g, "target", r->target->name,
+						  r->target->revision, "no BPF translation");
+		return tg->gen(g, r, falls);
+	}
+	return -EINVAL;
+}
+
+static int gen_matches(struct bf_gen *g, const struct xlate_rule *r, bf_label nomatch,
+		       bf_label hotdrop)
+{
+	unsigned int i;
+	int err;
+
+	bf_gen_ip_match(g, &r->entry->ip, nomatch);
+	for (i = 0; i < r->num_matches; i++) {
+		const struct xlate_ext_ops *ops = r->matches[i].ops;
+		const struct bf_match_gen *mg = bf_match_gen_find(ops);
+
+		if (!mg)
+			return bf_gen_unsupported(g, "match", ops->name, ops->revision,
+						  "no BPF translation");
+		err = mg->gen(g, r, &r->matches[i], nomatch, hotdrop);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One rule; *falls: its code may go on to the next rule's. */
+static int gen_rule(struct bf_gen *g, const struct xlate_rule *r, const struct bf_cont *cont,
+		    bf_label nomatch, bool *falls)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label hotdrop = bf_label_new(p);
+	int err;
+
+	err = gen_matches(g, r, nomatch, hotdrop);
+	if (err)
+		return err;
+	gen_count(g, r->index);
+	err = gen_target(g, r, cont, falls);
+	if (err)
+		return err;
+	if (bf_label_used(p, hotdrop)) {
+		if (*falls)
+			bf_jmp(p, nomatch);
+		bf_label_bind(p, hotdrop);
+		bf_gen_exit(g, NF_DROP);
+	}
+	return p->err;
+}
+
+/*
+ * Rules from start on, in order, until one ends every path (a verdict,
+ * RETURN or goto that nothing can skip).
+ */
+static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_cont *cont)
+{
+	struct bf_prog *p = &g->prog;
+	unsigned int i;
+
+	for (i = start; i < g->ir->num_rules; i++) {
+		bf_label next = bf_label_new(p);
+		bool falls;
+		int err;
+
+		err = gen_rule(g, &g->ir->rules[i], cont, next, &falls);
+		if (err)
+			return err;
+		bf_label_bind(p, next);
+		if (!falls && !bf_label_used(p, next))
+			return 0;
+	}
+	/* The validator guarantees no path runs off the end of the table. */
+	return -EINVAL;
+}
+
+int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
+		    unsigned int hook, struct bf_prog *out, struct xlate_error *err)
+{
+	struct bf_gen g = { .ir = ir, .maps = maps, .hook = hook, .err = err };
+	int ret;
+
+	g.kernel = bf_kernel(err);
+	if (!g.kernel)
+		return -errno;
+	bf_prog_init(&g.prog);
+	g.underflow = bf_label_new(&g.prog);
+	gen_prologue(&g);
+	ret = gen_sequence(&g, ir->hook_entry[hook], &(struct bf_cont){ .underflow = true });
+	if (!ret && bf_label_used(&g.prog, g.underflow)) {
+		bf_label_bind(&g.prog, g.underflow);
+		ret = gen_sequence(&g, ir->underflow[hook], &(struct bf_cont){ .underflow = true });
+	}
+	if (!ret)
+		ret = bf_prog_link(&g.prog);
+	if (ret == -E2BIG || ret == -ERANGE)
+		snprintf(err->msg, sizeof(err->msg),
+			 "the ruleset is too large for one BPF program (%zu instructions)",
+			 g.prog.len);
+	if (ret) {
+		bf_prog_release(&g.prog);
+		return ret;
+	}
+	*out = g.prog;
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Code generation: one BPF_PROG_TYPE_NETFILTER program per built-in chain,
+ * with ip_tables' semantics (first match, jump/goto/RETURN, policies,
+ * per-rule counters).
+ *
+ * Generated programs keep:
+ *   r6  the skb (struct sk_buff *, read through BTF)
+ *   r7  the hook state (struct nf_hook_state *)
+ * and a stack frame laid out by the BF_STK_* offsets below. Matches and
+ * targets may use r0-r5 and r8-r9 freely; r6/r7 and the frame are shared.
+ */
+#ifndef BPFILTER_BPF_CODEGEN_H
+#define BPFILTER_BPF_CODEGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+/* glibc's network headers must come before the kernel's */
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
+#include "../xlate/ir.h"
+#include "kernel_btf.h"
+#include "prog.h"
+
+#define BF_STK_DYNPTR (-16)   /* struct bpf_dynptr on the skb */
+#define BF_STK_IPH (-40)      /* the 20-byte IPv4 header */
+#define BF_STK_THOFF (-48)    /* u32: transport header offset (ihl * 4) */
+#define BF_STK_FRAGOFF (-56)  /* u32: fragment offset, 0 for first fragments */
+#define BF_STK_SKBLEN (-64)   /* u32: skb->len, what byte counters add */
+#define BF_STK_KEY (-72)      /* u32: scratch map key */
+#define BF_STK_L4 (-136)      /* 64 bytes: transport header and options */
+#define BF_STK_SCRATCH (-200) /* 64 bytes for matches and targets */
+#define BF_STK_L4_SIZE 64
+#define BF_STK_SCRATCH_SIZE 64
+
+/* Offsets of IPv4 header fields on the stack. */
+#define BF_IPH(field) (BF_STK_IPH + (int)offsetof(struct iphdr, field))
+
+/* Maps shared by all programs of a table. */
+struct bf_table_maps {
+	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
+	int events_fd;	 /* ring buffer for LOG and REJECT, -1 if none */
+};
+
+struct bf_gen {
+	struct bf_prog prog;
+	const struct xlate_ir *ir;
+	const struct bf_kernel *kernel;
+	const struct bf_table_maps *maps;
+	unsigned int hook;
+	/* RETURN with an empty jump stack: the chain's policy */
+	bf_label underflow;
+	struct xlate_error *err;
+};
+
+/* Code generation for one match: jump to nomatch or hotdrop, else fall through. */
+struct bf_match_gen {
+	const char *name;
+	int (*gen)(struct bf_gen *g, const struct xlate_rule *r, const struct xlate_match *m,
+		   bf_label nomatch, bf_label hotdrop);
+};
+
+/* Code generation for one target; *cont: the rule goes on to the next one. */
+struct bf_target_gen {
+	const char *name;
+	int (*gen)(struct bf_gen *g, const struct xlate_rule *r, bool *cont);
+};
+
+const struct bf_match_gen *bf_match_gen_find(const struct xlate_ext_ops *ops);
+const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
+
+/*
+ * Generate the program of built-in chain hook. On failure returns a negative
+ * errno (-EOPNOTSUPP for what cannot be translated, with err naming it).
+ */
+int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
+		    unsigned int hook, struct bf_prog *out, struct xlate_error *err);
+
+/* Helpers for match and target generators. */
+void bf_gen_exit(struct bf_gen *g, int verdict);
+/* Read len bytes of the transport header into BF_STK_L4; non-first fragments
+ * go to nomatch, a packet too short to hold them to hotdrop. */
+void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop);
+/* dst = a u16 in network order at fp+off, in host order */
+void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
+/* A kernel field of the object in reg src: dst = src->field (bitfields too). */
+void bf_gen_load_field(struct bf_gen *g, int dst, int src, const struct bf_field *f, int size);
+/* Unsigned (min <= reg <= max) ^ inv, else to nomatch; [0, all] is elided. */
+void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_t all, bool inv,
+		  bf_label nomatch);
+int bf_gen_unsupported(struct bf_gen *g, const char *kind, const char *name, unsigned int rev,
+		       const char *why);
+
+#endif /* BPFILTER_BPF_CODEGEN_H */

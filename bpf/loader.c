@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/netfilter.h>
+
+#include "loader.h"
+
+#define VERIFIER_LOG_SIZE (1u << 20)
+
+const char *bf_hook_name(unsigned int hook)
+{
+	static const char *const names[NF_INET_NUMHOOKS] = {
+		"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+	};
+
+	return hook < NF_INET_NUMHOOKS ? names[hook] : "?";
+}
+
+void bf_obj_name(char *dst, const char *table, const char *suffix)
+{
+	char full[XT_TABLE_MAXNAMELEN + 32];
+
+	snprintf(full, sizeof(full), "%s_%s", table, suffix);
+	memcpy(dst, full, BPF_OBJ_NAME_LEN - 1);
+	dst[BPF_OBJ_NAME_LEN - 1] = '\0';
+}
+
+static void log_lines(const struct bf_load_opts *opts, const char *prefix, char *text)
+{
+	char *save = NULL, *line;
+	char buf[512];
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		snprintf(buf, sizeof(buf), "%s%s", prefix, line);
+		opts->log(buf);
+	}
+}
+
+static void dump_bytecode(const struct bf_load_opts *opts, const char *name,
+			  const struct bf_prog *p)
+{
+	char buf[160];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s: %zu instructions", name, p->len);
+	opts->log(buf);
+	for (i = 0; i < p->len; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+
+		snprintf(buf, sizeof(buf), "%s: %5zu: code %02x dst r%u src r%u off %6d imm %d",
+			 name, i, in->code, in->dst_reg, in->src_reg, in->off, in->imm);
+		opts->log(buf);
+	}
+}
+
+static int load_prog(const char *name, const struct bf_prog *p, const struct bf_load_opts *opts,
+		     struct xlate_error *err)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_NETFILTER);
+	bool want_log = opts && opts->log && opts->verifier_log;
+	char *log = NULL;
+	int fd;
+
+	if (opts && opts->log && opts->bytecode)
+		dump_bytecode(opts, name, p);
+	if (want_log) {
+		log = calloc(1, VERIFIER_LOG_SIZE);
+		lo.log_buf = log;
+		lo.log_size = log ? VERIFIER_LOG_SIZE : 0;
+		lo.log_level = log ? 1 : 0;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p->insns, p->len, &lo);
+	if (fd < 0) {
+		fd = -errno;
+		snprintf(err->msg, sizeof(err->msg), "the kernel refused program %s: %s%s", name,
+			 strerror(-fd), want_log ? "" : " (run bpfilterd -v bpf for the log)");
+	}
+	if (log && log[0])
+		log_lines(opts, "verifier: ", log);
+	free(log);
+	return fd;
+}
+
+static int create_maps(struct bf_bpf_table *bt, struct xlate_error *err)
+{
+	char name[BPF_OBJ_NAME_LEN];
+
+	bf_obj_name(name, bt->name, "counters");
+	bt->maps.events_fd = -1;
+	bt->maps.counters_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
+					      sizeof(struct xt_counters),
+					      bt->num_counters ? bt->num_counters : 1, NULL);
+	if (bt->maps.counters_fd < 0) {
+		int ret = -errno;
+
+		snprintf(err->msg, sizeof(err->msg), "cannot create the counters map: %s",
+			 strerror(errno));
+		return ret;
+	}
+	return 0;
+}
+
+static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigned int hook,
+		     const struct bf_load_opts *opts, struct xlate_error *err)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	struct bf_prog prog;
+	int ret;
+
+	ret = bf_codegen_hook(ir, &bt->maps, hook, &prog, err);
+	if (ret)
+		return ret;
+	bf_obj_name(name, bt->name, bf_hook_name(hook));
+	ret = load_prog(name, &prog, opts, err);
+	bf_prog_release(&prog);
+	if (ret < 0)
+		return ret;
+	bt->prog_fds[hook] = ret;
+	return 0;
+}
+
+int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
+		      struct bf_bpf_table **out, struct xlate_error *err)
+{
+	struct bf_bpf_table *bt = calloc(1, sizeof(*bt));
+	struct xlate_ir *ir = NULL;
+	unsigned int h;
+	int ret;
+
+	if (!bt)
+		return -ENOMEM;
+	snprintf(bt->name, sizeof(bt->name), "%s", t->name);
+	bt->num_counters = t->num_entries;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		bt->prog_fds[h] = -1;
+	bt->maps.counters_fd = -1;
+	ret = create_maps(bt, err);
+	if (!ret)
+		ret = xlate_ir_build(t, &ir);
+	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++)
+		if (t->valid_hooks & (1u << h))
+			ret = load_hook(bt, ir, h, opts, err);
+	xlate_ir_free(ir);
+	if (ret) {
+		bf_bpf_table_free(bt);
+		return ret;
+	}
+	*out = bt;
+	return 0;
+}
+
+void bf_bpf_table_free(struct bf_bpf_table *bt)
+{
+	unsigned int h;
+
+	if (!bt)
+		return;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		if (bt->prog_fds[h] >= 0)
+			close(bt->prog_fds[h]);
+	if (bt->maps.counters_fd >= 0)
+		close(bt->maps.counters_fd);
+	if (bt->maps.events_fd >= 0)
+		close(bt->maps.events_fd);
+	free(bt);
+}
+
+int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct xt_counters *percpu;
+	uint32_t i;
+	int c;
+
+	if (ncpus < 0)
+		return ncpus;
+	percpu = calloc((size_t)ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (i = 0; i < bt->num_counters; i++) {
+		out[i] = (struct xt_counters){ 0, 0 };
+		if (bpf_map_lookup_elem(bt->maps.counters_fd, &i, percpu)) {
+			int ret = -errno;
+
+			free(percpu);
+			return ret;
+		}
+		for (c = 0; c < ncpus; c++) {
+			out[i].pcnt += percpu[c].pcnt;
+			out[i].bcnt += percpu[c].bcnt;
+		}
+	}
+	free(percpu);
+	return 0;
+}

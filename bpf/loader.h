@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A table in the kernel: its counters map and one loaded program per
+ * built-in chain. Loading it changes no packet's fate; bf_attach does.
+ */
+#ifndef BPFILTER_BPF_LOADER_H
+#define BPFILTER_BPF_LOADER_H
+
+#include <stdbool.h>
+
+#include "codegen.h"
+
+/* What to log while loading; log may be NULL. */
+struct bf_load_opts {
+	bool verifier_log; /* the verifier's output, even on success */
+	bool bytecode;	   /* each program's instructions before loading */
+	void (*log)(const char *line);
+};
+
+struct bf_bpf_table {
+	char name[XT_TABLE_MAXNAMELEN];
+	struct bf_table_maps maps;
+	unsigned int num_counters;
+	/* indexed by hook, -1 for hooks the table does not have */
+	int prog_fds[NF_INET_NUMHOOKS];
+};
+
+/*
+ * Translate table t and load its programs. Fails without side effects, with
+ * -EOPNOTSUPP (err names what cannot be translated), -E2BIG, or the
+ * verifier's or allocator's errno (err->msg says which).
+ */
+int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
+		      struct bf_bpf_table **out, struct xlate_error *err);
+void bf_bpf_table_free(struct bf_bpf_table *bt);
+
+/* Sum the per-CPU counters into out[num_counters] (overwriting). */
+int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out);
+
+/* "table_suffix" cut to a BPF object name (15 characters). */
+void bf_obj_name(char *dst, const char *table, const char *suffix);
+
+/* The chain name of a built-in hook, as iptables prints it. */
+const char *bf_hook_name(unsigned int hook);
+
+#endif /* BPFILTER_BPF_LOADER_H */

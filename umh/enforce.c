@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+#include "../bpf/attach.h"
+#include "enforce.h"
+#include "log.h"
+
+static struct bf_load_opts load_opts;
+
+static void log_line(const char *line)
+{
+	bf_info("%s", line);
+}
+
+void bf_enforce_init(const struct bf_opts *opts)
+{
+	load_opts.verifier_log = opts->verbose & BF_VERBOSE_BPF;
+	load_opts.bytecode = opts->verbose & BF_VERBOSE_BYTECODE;
+	load_opts.log = log_line;
+}
+
+/*
+ * A netfilter link attaches in the caller's network namespace: enter the
+ * client socket's for the time of the attach, as the kernel would have
+ * acted in sock_net(sk).
+ */
+static int attach_in_netns(int sockfd, const struct bf_bpf_table *bt, struct bf_attachment **out,
+			   struct xlate_error *err)
+{
+	int target, home, ret;
+
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return -errno;
+	target = ioctl(sockfd, SIOCGSKNS);
+	if (target < 0) {
+		ret = -errno;
+		close(home);
+		return ret;
+	}
+	ret = setns(target, CLONE_NEWNET) ? -errno : bf_attach(bt, out, err);
+	if (setns(home, CLONE_NEWNET)) {
+		/* cannot happen for a privileged daemon; never serve from the wrong netns */
+		bf_err("cannot return to the daemon's network namespace: %s", strerror(errno));
+		abort();
+	}
+	close(target);
+	close(home);
+	return ret;
+}
+
+static int add_counters(const struct bf_bpf_table *bt, struct xt_counters *to)
+{
+	struct xt_counters *live = calloc(bt->num_counters ? bt->num_counters : 1, sizeof(*live));
+	unsigned int i;
+	int ret;
+
+	if (!live)
+		return -ENOMEM;
+	ret = bf_bpf_table_counters(bt, live);
+	for (i = 0; !ret && i < bt->num_counters; i++) {
+		to[i].pcnt += live[i].pcnt;
+		to[i].bcnt += live[i].bcnt;
+	}
+	free(live);
+	return ret;
+}
+
+int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
+	       struct xt_counters *old, struct xlate_error *err)
+{
+	struct bf_bpf_table *bt;
+	int ret;
+
+	ret = bf_bpf_table_load(next, &load_opts, &bt, err);
+	if (ret)
+		return ret;
+	if (!ns->filter_link)
+		ret = attach_in_netns(sockfd, bt, &ns->filter_link, err);
+	else
+		ret = bf_attach_switch(ns->filter_link, bt);
+	if (ret) {
+		bf_bpf_table_free(bt);
+		return ret;
+	}
+	if (ns->filter_bpf) {
+		/* the old programs may still run on other CPUs: let them finish */
+		if (bf_wait_programs())
+			bf_err("cannot wait for running programs: counters may miss packets");
+		if (old && add_counters(ns->filter_bpf, old))
+			bf_err("cannot read the replaced table's counters");
+		bf_bpf_table_free(ns->filter_bpf);
+	}
+	ns->filter_bpf = bt;
+	return 0;
+}
+
+int bf_enforce_counters(const struct bf_netns *ns, struct xt_counters *counters)
+{
+	return ns->filter_bpf ? add_counters(ns->filter_bpf, counters) : 0;
+}
+
+void bf_enforce_release(struct bf_netns *ns)
+{
+	bf_attach_free(ns->filter_link);
+	bf_bpf_table_free(ns->filter_bpf);
+	ns->filter_link = NULL;
+	ns->filter_bpf = NULL;
+}
