@@ -40,7 +40,9 @@
 /* Maps shared by all programs of a table. */
 struct bf_table_maps {
 	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
-	int events_fd;	 /* ring buffer for LOG and REJECT, -1 if none */
+	int events_fd;	 /* ring buffer of struct bf_event (LOG, REJECT) */
+	int state_fd;	 /* array of struct bf_limit_state, -1 if none */
+	uint32_t table_id; /* names the table in events */
 };
 
 struct bf_gen {
@@ -76,6 +78,12 @@ const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
  */
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 		    unsigned int hook, struct bf_prog *out, struct xlate_error *err);
+
+/*
+ * Send a struct bf_event of kind for rule r, with the packet's first bytes
+ * and, if with_uid, the owning socket's fsuid/fsgid.
+ */
+void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, bool with_uid);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);

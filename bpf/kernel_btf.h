@@ -20,9 +20,9 @@ struct bf_kernel {
 	int32_t kfunc_dynptr_from_skb;
 	struct bf_field ctx_state, ctx_skb;
 	struct bf_field skb_len, skb_mark, skb_nfct, skb_pkt_type, skb_sk, skb_dev, skb_head,
-		skb_mac_header;
+		skb_mac_header, skb_network_header;
 	struct bf_field state_in, state_out;
-	struct bf_field dev_name, dev_type;
+	struct bf_field dev_name, dev_type, dev_hard_header_len;
 	struct bf_field ct_status;
 	struct bf_field sk_socket, socket_file, file_cred, cred_fsuid, cred_fsgid;
 };

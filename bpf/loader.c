@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <netinet/in.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <linux/netfilter.h>
 
+#include "events.h"
 #include "loader.h"
 
 #define VERIFIER_LOG_SIZE (1u << 20)
@@ -87,22 +89,42 @@ static int load_prog(const char *name, const struct bf_prog *p, const struct bf_
 	return fd;
 }
 
-static int create_maps(struct bf_bpf_table *bt, struct xlate_error *err)
+static int map_failed(const char *what, struct xlate_error *err)
+{
+	int ret = -errno;
+
+	snprintf(err->msg, sizeof(err->msg), "cannot create the %s map: %s", what,
+		 strerror(errno));
+	return ret;
+}
+
+static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir,
+		       const struct bf_load_opts *opts, struct xlate_error *err)
 {
 	char name[BPF_OBJ_NAME_LEN];
 
 	bf_obj_name(name, bt->name, "counters");
-	bt->maps.events_fd = -1;
 	bt->maps.counters_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
 					      sizeof(struct xt_counters),
 					      bt->num_counters ? bt->num_counters : 1, NULL);
-	if (bt->maps.counters_fd < 0) {
-		int ret = -errno;
-
-		snprintf(err->msg, sizeof(err->msg), "cannot create the counters map: %s",
-			 strerror(errno));
-		return ret;
+	if (bt->maps.counters_fd < 0)
+		return map_failed("counters", err);
+	if (ir->num_state_slots) {
+		bf_obj_name(name, bt->name, "state");
+		bt->maps.state_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), 16,
+						   ir->num_state_slots, NULL);
+		if (bt->maps.state_fd < 0)
+			return map_failed("state", err);
 	}
+	if (opts && opts->events_fd >= 0) {
+		bt->maps.events_fd = fcntl(opts->events_fd, F_DUPFD_CLOEXEC, 0);
+	} else {
+		bf_obj_name(name, bt->name, "events");
+		bt->maps.events_fd =
+			bpf_map_create(BPF_MAP_TYPE_RINGBUF, name, 0, 0, BF_EVENTS_SIZE, NULL);
+	}
+	if (bt->maps.events_fd < 0)
+		return map_failed("events", err);
 	return 0;
 }
 
@@ -129,20 +151,23 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 		      struct bf_bpf_table **out, struct xlate_error *err)
 {
 	struct bf_bpf_table *bt = calloc(1, sizeof(*bt));
+	static uint32_t last_id;
 	struct xlate_ir *ir = NULL;
 	unsigned int h;
 	int ret;
 
 	if (!bt)
 		return -ENOMEM;
+	bt->id = ++last_id;
+	bt->maps.table_id = bt->id;
 	snprintf(bt->name, sizeof(bt->name), "%s", t->name);
 	bt->num_counters = t->num_entries;
 	for (h = 0; h < NF_INET_NUMHOOKS; h++)
 		bt->prog_fds[h] = -1;
-	bt->maps.counters_fd = -1;
-	ret = create_maps(bt, err);
+	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
+	ret = xlate_ir_build(t, &ir);
 	if (!ret)
-		ret = xlate_ir_build(t, &ir);
+		ret = create_maps(bt, ir, opts, err);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++)
 		if (t->valid_hooks & (1u << h))
 			ret = load_hook(bt, ir, h, opts, err);
@@ -168,6 +193,8 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 		close(bt->maps.counters_fd);
 	if (bt->maps.events_fd >= 0)
 		close(bt->maps.events_fd);
+	if (bt->maps.state_fd >= 0)
+		close(bt->maps.state_fd);
 	free(bt);
 }
 

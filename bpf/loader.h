@@ -15,10 +15,13 @@ struct bf_load_opts {
 	bool verifier_log; /* the verifier's output, even on success */
 	bool bytecode;	   /* each program's instructions before loading */
 	void (*log)(const char *line);
+	/* ring buffer for LOG and REJECT events; < 0: each table makes its own */
+	int events_fd;
 };
 
 struct bf_bpf_table {
 	char name[XT_TABLE_MAXNAMELEN];
+	uint32_t id; /* unique in this process, carried by events */
 	struct bf_table_maps maps;
 	unsigned int num_counters;
 	/* indexed by hook, -1 for hooks the table does not have */

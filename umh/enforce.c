@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 #include <linux/sockios.h>
 
 #include "../bpf/attach.h"
 #include "enforce.h"
+#include "events.h"
 #include "log.h"
 
 static struct bf_load_opts load_opts;
@@ -19,11 +22,13 @@ static void log_line(const char *line)
 	bf_info("%s", line);
 }
 
-void bf_enforce_init(const struct bf_opts *opts)
+int bf_enforce_init(const struct bf_opts *opts)
 {
 	load_opts.verifier_log = opts->verbose & BF_VERBOSE_BPF;
 	load_opts.bytecode = opts->verbose & BF_VERBOSE_BYTECODE;
 	load_opts.log = log_line;
+	load_opts.events_fd = bf_events_open();
+	return load_opts.events_fd < 0 ? load_opts.events_fd : 0;
 }
 
 /*
@@ -31,7 +36,7 @@ void bf_enforce_init(const struct bf_opts *opts)
  * client socket's for the time of the attach, as the kernel would have
  * acted in sock_net(sk).
  */
-static int attach_in_netns(int sockfd, const struct bf_bpf_table *bt, struct bf_attachment **out,
+static int attach_in_netns(int sockfd, const struct bf_bpf_table *bt, struct bf_netns *ns,
 			   struct xlate_error *err)
 {
 	int target, home, ret;
@@ -45,7 +50,9 @@ static int attach_in_netns(int sockfd, const struct bf_bpf_table *bt, struct bf_
 		close(home);
 		return ret;
 	}
-	ret = setns(target, CLONE_NEWNET) ? -errno : bf_attach(bt, out, err);
+	ret = setns(target, CLONE_NEWNET) ? -errno : bf_attach(bt, &ns->filter_link, err);
+	if (!ret && ns->raw_fd < 0)
+		ns->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (setns(home, CLONE_NEWNET)) {
 		/* cannot happen for a privileged daemon; never serve from the wrong netns */
 		bf_err("cannot return to the daemon's network namespace: %s", strerror(errno));
@@ -83,7 +90,7 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	if (ret)
 		return ret;
 	if (!ns->filter_link)
-		ret = attach_in_netns(sockfd, bt, &ns->filter_link, err);
+		ret = attach_in_netns(sockfd, bt, ns, err);
 	else
 		ret = bf_attach_switch(ns->filter_link, bt);
 	if (ret) {
@@ -94,6 +101,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		/* the old programs may still run on other CPUs: let them finish */
 		if (bf_wait_programs())
 			bf_err("cannot wait for running programs: counters may miss packets");
+		/* their LOG and REJECT events still name the old table */
+		bf_events_drain();
 		if (old && add_counters(ns->filter_bpf, old))
 			bf_err("cannot read the replaced table's counters");
 		bf_bpf_table_free(ns->filter_bpf);
@@ -113,4 +122,7 @@ void bf_enforce_release(struct bf_netns *ns)
 	bf_bpf_table_free(ns->filter_bpf);
 	ns->filter_link = NULL;
 	ns->filter_bpf = NULL;
+	if (ns->raw_fd >= 0)
+		close(ns->raw_fd);
+	ns->raw_fd = -1;
 }

@@ -11,7 +11,8 @@
 #include "netns.h"
 #include "opts.h"
 
-void bf_enforce_init(const struct bf_opts *opts);
+/* Read the options and open the events ring buffer; 0 or -errno. */
+int bf_enforce_init(const struct bf_opts *opts);
 
 /*
  * Make next the table in force in ns, in the netns of the client socket

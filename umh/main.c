@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "enforce.h"
+#include "events.h"
 #include "log.h"
 #include "netns.h"
 #include "opts.h"
@@ -21,7 +22,11 @@ int main(int argc, char **argv)
 
 	bf_opts_parse(&opts, argc, argv);
 	bf_log_set_debug(opts.verbose & BF_VERBOSE_DEBUG);
-	bf_enforce_init(&opts);
+	ret = bf_enforce_init(&opts);
+	if (ret) {
+		bf_err("cannot create the BPF ring buffer: %s", strerror(-ret));
+		return EXIT_FAILURE;
+	}
 
 	ret = bf_runtime_open(&rt, &opts);
 	if (ret) {
@@ -33,6 +38,7 @@ int main(int argc, char **argv)
 	if (ret)
 		bf_err("request loop failed: %s", strerror(-ret));
 	bf_netns_free_all();
+	bf_events_close();
 	bf_runtime_close(&rt);
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -21,10 +21,14 @@ struct bf_netns {
 	/* the filter table's programs and their place in the netns's hooks */
 	struct bf_bpf_table *filter_bpf;
 	struct bf_attachment *filter_link;
+	/* IPPROTO_RAW socket in this netns, for REJECT's answers (-1: none) */
+	int raw_fd;
 	struct bf_netns *next;
 };
 
 struct bf_netns *bf_netns_get(uint64_t cookie);
+/* The netns whose filter table's programs carry this id, or NULL. */
+struct bf_netns *bf_netns_by_table_id(uint32_t id);
 void bf_netns_free_all(void);
 
 #endif /* BPFILTER_UMH_NETNS_H */

@@ -16,6 +16,7 @@
 
 #include "ipt.h"
 #include "log.h"
+#include "events.h"
 #include "server.h"
 
 /* A client gets this long to send its request and read the answer. */
@@ -119,7 +120,7 @@ static int stop_signals_fd(void)
 
 int bf_server_run(const struct bf_opts *opts, int listen_fd)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[3];
 	int sig_fd;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -128,10 +129,11 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 		return -errno;
 	fds[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = bf_events_poll_fd(), .events = POLLIN };
 	for (;;) {
 		int conn;
 
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			close(sig_fd);
@@ -139,6 +141,10 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 		}
 		if (fds[1].revents)
 			break;
+		if (fds[2].revents)
+			bf_events_drain();
+		if (!fds[0].revents)
+			continue;
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn < 0)
 			continue;

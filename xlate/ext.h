@@ -45,6 +45,8 @@ struct xlate_ext_ops {
 	const char *table;
 	/* returns 0 or a negative errno, as the kernel's checkentry */
 	int (*check)(const struct xlate_check_ctx *ctx);
+	/* keeps state between packets (the kernel's per-rule private data) */
+	bool stateful;
 };
 
 /*
@@ -61,6 +63,9 @@ const struct xlate_ext_ops *xlate_ext_find(enum xlate_ext_kind kind, const char 
  * or -EPROTONOSUPPORT.
  */
 bool xlate_ext_revision(enum xlate_ext_kind kind, const char *name, uint8_t revision, int *ret);
+
+/* -m limit's rate in credits, as the kernel's user2credits(). */
+uint32_t xlate_limit_credits(uint32_t user);
 
 /* Size of the payload as stored in a blob: XT_ALIGN(size). */
 static inline unsigned int xlate_ext_aligned_size(const struct xlate_ext_ops *ops)

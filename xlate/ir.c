@@ -23,7 +23,7 @@ static int rule_at(const struct xlate_ir *ir, unsigned int offset)
 	return -1;
 }
 
-static int decode_matches(struct xlate_rule *r)
+static int decode_matches(struct xlate_ir *ir, struct xlate_rule *r)
 {
 	const struct ipt_entry *e = r->entry;
 	unsigned int off, n = 0;
@@ -42,6 +42,8 @@ static int decode_matches(struct xlate_rule *r)
 		r->matches[r->num_matches].data = m->data;
 		if (!r->matches[r->num_matches].ops)
 			return err;
+		if (r->matches[r->num_matches].ops->stateful)
+			r->matches[r->num_matches].state_slot = ir->num_state_slots++;
 		r->num_matches++;
 		off += m->u.match_size;
 	}
@@ -121,7 +123,7 @@ int xlate_ir_build(const struct xlate_table *t, struct xlate_ir **out)
 	}
 	ir->num_rules = t->num_entries;
 	for (i = 0; i < ir->num_rules; i++) {
-		err = decode_matches(&ir->rules[i]);
+		err = decode_matches(ir, &ir->rules[i]);
 		if (!err)
 			err = decode_target(ir, &ir->rules[i]);
 		if (err)

@@ -27,6 +27,8 @@ enum xlate_action {
 struct xlate_match {
 	const struct xlate_ext_ops *ops;
 	const void *data;
+	/* for stateful matches: index of its state, unique in the table */
+	unsigned int state_slot;
 };
 
 struct xlate_rule {
@@ -49,6 +51,7 @@ struct xlate_ir {
 	/* rule indices of the built-in chains' first rules and policies */
 	unsigned int hook_entry[NF_INET_NUMHOOKS];
 	unsigned int underflow[NF_INET_NUMHOOKS];
+	unsigned int num_state_slots;
 };
 
 /* Decode a table validated by xlate_table_translate(). */

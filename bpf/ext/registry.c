@@ -10,17 +10,20 @@
 
 extern const struct bf_match_gen bf_match_tcp, bf_match_udp, bf_match_icmp, bf_match_multiport,
 	bf_match_comment, bf_match_mark, bf_match_iprange, bf_match_length, bf_match_pkttype,
-	bf_match_state, bf_match_conntrack;
-extern const struct bf_target_gen bf_target_error;
+	bf_match_state, bf_match_conntrack, bf_match_limit, bf_match_mac;
+extern const struct bf_target_gen bf_target_error, bf_target_log, bf_target_reject;
 
 static const struct bf_match_gen *const matches[] = {
 	&bf_match_tcp,	   &bf_match_udp,     &bf_match_icmp,	 &bf_match_multiport,
 	&bf_match_comment, &bf_match_mark,    &bf_match_iprange, &bf_match_length,
-	&bf_match_pkttype, &bf_match_state,   &bf_match_conntrack,
+	&bf_match_pkttype, &bf_match_state,   &bf_match_conntrack, &bf_match_limit,
+	&bf_match_mac,
 };
 
 static const struct bf_target_gen *const targets[] = {
 	&bf_target_error,
+	&bf_target_log,
+	&bf_target_reject,
 };
 
 const struct bf_match_gen *bf_match_gen_find(const struct xlate_ext_ops *ops)

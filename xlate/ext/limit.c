@@ -14,7 +14,7 @@
  */
 #define LIMIT_CREDITS_PER_SEC 32000u
 
-static uint32_t user_to_credits(uint32_t user)
+uint32_t xlate_limit_credits(uint32_t user)
 {
 	if (user > 0xFFFFFFFFu / LIMIT_CREDITS_PER_SEC)
 		return (user / XT_LIMIT_SCALE) * LIMIT_CREDITS_PER_SEC;
@@ -26,7 +26,7 @@ static int limit_check(const struct xlate_check_ctx *ctx)
 	const struct xt_rateinfo *r = ctx->data;
 
 	/* avg * burst wraps in 32 bits in the kernel too: same verdict. */
-	if (r->burst == 0 || user_to_credits(r->avg * r->burst) < user_to_credits(r->avg))
+	if (r->burst == 0 || xlate_limit_credits(r->avg * r->burst) < xlate_limit_credits(r->avg))
 		return -ERANGE;
 	return 0;
 }
@@ -38,4 +38,5 @@ const struct xlate_ext_ops xlate_match_limit = {
 	.size = sizeof(struct xt_rateinfo),
 	.usersize = offsetof(struct xt_rateinfo, prev),
 	.check = limit_check,
+	.stateful = true,
 };

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../bpf/loader.h"
+#include "events.h"
+#include "log.h"
+#include "netns.h"
+#include "nflog.h"
+#include "reject.h"
+
+static struct ring_buffer *ring;
+static int ring_fd = -1;
+
+static const struct xt_entry_target *rule_target(const struct xlate_table *t, uint32_t rule)
+{
+	unsigned int off = 0, i;
+
+	if (rule >= t->num_entries)
+		return NULL;
+	for (i = 0; i < rule; i++)
+		off += xlate_entry_at(t, off)->next_offset;
+	return xlate_entry_target(xlate_entry_at(t, off));
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct bf_event *ev = data;
+	const struct xt_entry_target *tg;
+	struct bf_netns *ns;
+	char line[1024];
+	size_t len;
+
+	if (size < sizeof(*ev))
+		return 0;
+	ns = bf_netns_by_table_id(ev->table_id);
+	tg = ns ? rule_target(ns->filter, ev->rule) : NULL;
+	if (!tg)
+		return 0; /* the table is gone, and so is what the rule said */
+	if (ev->kind == BF_EVENT_LOG && !strcmp(tg->u.user.name, "LOG")) {
+		len = bf_nflog_format(ev, (const void *)tg->data, line, sizeof(line));
+		bf_nflog_write(line, len);
+	} else if (ev->kind == BF_EVENT_REJECT && !strcmp(tg->u.user.name, "REJECT")) {
+		int ret = bf_reject_send(ns->raw_fd, ev, (const void *)tg->data);
+
+		if (ret && ret != -EAGAIN)
+			bf_dbg("REJECT answer not sent: %s", strerror(-ret));
+	}
+	return 0;
+}
+
+int bf_events_open(void)
+{
+	ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE,
+				 NULL);
+	if (ring_fd < 0)
+		return -errno;
+	ring = ring_buffer__new(ring_fd, handle_event, NULL, NULL);
+	if (!ring) {
+		int ret = -errno;
+
+		close(ring_fd);
+		ring_fd = -1;
+		return ret;
+	}
+	return ring_fd;
+}
+
+int bf_events_poll_fd(void)
+{
+	return ring ? ring_buffer__epoll_fd(ring) : -1;
+}
+
+void bf_events_drain(void)
+{
+	if (ring)
+		ring_buffer__consume(ring);
+}
+
+void bf_events_close(void)
+{
+	ring_buffer__free(ring);
+	ring = NULL;
+	if (ring_fd >= 0)
+		close(ring_fd);
+	ring_fd = -1;
+}
