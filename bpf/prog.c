@@ -129,27 +129,124 @@ void bf_jmp(struct bf_prog *p, bf_label l)
 	add_fixup(p, l);
 }
 
-int bf_prog_link(struct bf_prog *p)
+static bool is_ld_imm64(const struct bpf_insn *in)
+{
+	return in->code == (BPF_LD | BPF_DW | BPF_IMM);
+}
+
+static bool is_jump(const struct bpf_insn *in)
+{
+	uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
+}
+
+static bool is_ja32(const struct bpf_insn *in)
+{
+	return BPF_CLASS(in->code) == BPF_JMP32 && BPF_OP(in->code) == BPF_JA;
+}
+
+/* Every jump's target index: its label's, or its literal offset's. */
+static int resolve_targets(const struct bf_prog *p, size_t *target)
 {
 	size_t i;
 
-	if (p->err)
-		return p->err;
+	for (i = 0; i < p->len; i++)
+		target[i] = i + 1 + (is_ja32(&p->insns[i]) ? p->insns[i].imm : p->insns[i].off);
 	for (i = 0; i < p->nr_fixups; i++) {
-		struct bpf_insn *insn = &p->insns[p->fixups[i].insn];
-		size_t target = p->labels[p->fixups[i].label].pos;
-		long delta;
+		size_t pos = p->labels[p->fixups[i].label].pos;
 
-		if (target == UNBOUND)
+		if (pos == UNBOUND)
 			return -EINVAL;
-		delta = (long)target - (long)p->fixups[i].insn - 1;
-		if (BPF_CLASS(insn->code) == BPF_JMP32 && BPF_OP(insn->code) == BPF_JA) {
-			insn->imm = (int32_t)delta;
-			continue;
-		}
-		if (delta < SHRT_MIN || delta > SHRT_MAX)
-			return -ERANGE;
-		insn->off = (int16_t)delta;
+		target[p->fixups[i].insn] = pos;
 	}
 	return 0;
+}
+
+/* Mark what can run: the verifier refuses unreachable instructions. */
+static int mark_reachable(const struct bf_prog *p, const size_t *target, bool *live)
+{
+	size_t *stack = malloc((p->len + 1) * sizeof(*stack)), top = 0;
+
+	if (!stack)
+		return -ENOMEM;
+	stack[top++] = 0;
+	while (top) {
+		size_t i = stack[--top];
+
+		while (i < p->len && !live[i]) {
+			const struct bpf_insn *in = &p->insns[i];
+
+			live[i] = true;
+			if (is_ld_imm64(in)) {
+				live[i + 1] = true;
+				i += 2;
+				continue;
+			}
+			if (BPF_CLASS(in->code) == BPF_JMP && BPF_OP(in->code) == BPF_EXIT)
+				break;
+			if (is_jump(in)) {
+				stack[top++] = target[i];
+				if (BPF_OP(in->code) == BPF_JA)
+					break;
+			}
+			i++;
+		}
+	}
+	free(stack);
+	return 0;
+}
+
+/* Keep the live instructions, with jumps moved to their targets' new places. */
+static int compact(struct bf_prog *p, const size_t *target, const bool *live, size_t *at)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i <= p->len; i++) {
+		at[i] = n;
+		n += i < p->len && live[i];
+	}
+	for (i = 0; i < p->len; i++) {
+		struct bpf_insn in = p->insns[i];
+		long delta;
+
+		if (!live[i])
+			continue;
+		if (is_jump(&in)) {
+			delta = (long)at[target[i]] - (long)at[i] - 1;
+			if (is_ja32(&in))
+				in.imm = (int32_t)delta;
+			else if (delta < SHRT_MIN || delta > SHRT_MAX)
+				return -ERANGE;
+			else
+				in.off = (int16_t)delta;
+		}
+		p->insns[at[i]] = in;
+	}
+	p->len = at[p->len];
+	return 0;
+}
+
+int bf_prog_link(struct bf_prog *p)
+{
+	size_t *target, *at;
+	bool *live;
+	int ret;
+
+	if (p->err)
+		return p->err;
+	target = calloc(p->len + 1, sizeof(*target));
+	at = calloc(p->len + 1, sizeof(*at));
+	live = calloc(p->len + 1, sizeof(*live));
+	ret = target && at && live ? 0 : -ENOMEM;
+	if (!ret)
+		ret = resolve_targets(p, target);
+	if (!ret)
+		ret = mark_reachable(p, target, live);
+	if (!ret)
+		ret = compact(p, target, live, at);
+	free(target);
+	free(at);
+	free(live);
+	return ret;
 }

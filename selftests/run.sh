@@ -34,6 +34,7 @@ run_one test_wire "$objtree/selftests/unit/test_wire"
 run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"
+run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"

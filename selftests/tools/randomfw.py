@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Random rulesets and random packets for the kernel-vs-bpfilter test.
+
+  randomfw.py rules SEED     print an iptables-restore ruleset
+  randomfw.py send SEED N    send N crafted IPv4 packets (run as root)
+
+The same SEED always gives the same rules and the same packets. Packets go
+to 127.0.0.0/8, so each crosses OUTPUT and, unless fragmented or dropped,
+INPUT (via lo). Rules use user chains (jump, goto, RETURN), inversions and
+the matches bpfilter translates; all of it draws from small pools of
+addresses and ports, so that rules and packets meet often.
+"""
+import random
+import socket
+import struct
+import sys
+
+SRC_POOL = ["127.0.0.1", "127.1.2.3", "127.1.2.200", "127.9.0.1", "10.0.0.1", "10.0.5.9",
+            "192.0.2.7", "198.51.100.1"]
+DST_POOL = ["127.0.0.1", "127.1.2.3", "127.5.5.5", "127.200.0.9"]
+PORTS = [0, 1, 22, 53, 80, 443, 1024, 8080, 40000, 65535]
+TCP_FLAGS = ["SYN", "ACK", "FIN", "RST", "PSH", "URG"]
+FLAG_BITS = {"FIN": 1, "SYN": 2, "RST": 4, "PSH": 8, "ACK": 16, "URG": 32}
+
+
+def neg(r, p=0.25):
+    return "! " if r.random() < p else ""
+
+
+def addr_spec(r, pool):
+    a = r.choice(pool)
+    return "%s/%d" % (a, r.choice([8, 16, 24, 32, 32]))
+
+
+def port_spec(r):
+    a, b = sorted([r.choice(PORTS), r.choice(PORTS)])
+    return str(a) if r.random() < 0.6 or a == b else "%d:%d" % (a, b)
+
+
+def l4_matches(r, proto):
+    m = []
+    if proto in ("tcp", "udp"):
+        if r.random() < 0.5:
+            m.append("%s--sport %s" % (neg(r), port_spec(r)))
+        if r.random() < 0.6:
+            m.append("%s--dport %s" % (neg(r), port_spec(r)))
+        if r.random() < 0.3:
+            ports, n = [], r.randint(1, 4)
+            for _ in range(n):
+                ports.append(port_spec(r))
+            kind = r.choice(["--sports", "--dports", "--ports"])
+            m.append("-m multiport %s%s %s" % (neg(r), kind, ",".join(ports)))
+    if proto == "tcp":
+        if r.random() < 0.3:
+            mask = r.sample(TCP_FLAGS, r.randint(1, 4))
+            comp = [f for f in mask if r.random() < 0.5] or ["NONE"]
+            m.append("%s--tcp-flags %s %s" % (neg(r), ",".join(mask), ",".join(comp)))
+        elif r.random() < 0.15:
+            m.append("%s--syn" % neg(r))
+        if r.random() < 0.15:
+            m.append("%s--tcp-option %d" % (neg(r), r.choice([2, 3, 4, 8, 30])))
+    if proto == "icmp" and r.random() < 0.6:
+        t = r.choice(["any", "echo-request", "echo-reply", "3", "3/3", "8/0", "11"])
+        m.append("%s--icmp-type %s" % (neg(r), t))
+    return m
+
+
+def rule(r, chain, jumps):
+    m = []
+    if r.random() < 0.4:
+        m.append("%s-s %s" % (neg(r), addr_spec(r, SRC_POOL)))
+    if r.random() < 0.4:
+        m.append("%s-d %s" % (neg(r), addr_spec(r, DST_POOL)))
+    if r.random() < 0.2:
+        opt = "-i" if chain != "OUTPUT" else "-o"
+        m.append("%s%s %s" % (neg(r), opt, r.choice(["lo", "l+", "eth0", "+"])))
+    proto = r.choice([None, None, "tcp", "udp", "icmp", "47"])
+    if proto:
+        m.append("%s-p %s" % (neg(r, 0.15) if proto == "47" else "", proto))
+        m += l4_matches(r, proto)
+    if r.random() < 0.1:
+        m.append("%s-f" % neg(r, 0.5))
+    if r.random() < 0.1:
+        a = r.choice(SRC_POOL)
+        m.append("-m iprange %s--src-range %s-%s" % (neg(r), a, a[:-1] + "9"))
+    if r.random() < 0.1:
+        a, b = sorted([r.randint(20, 200), r.randint(20, 200)])
+        m.append("-m length %s--length %d:%d" % (neg(r), a, b))
+    if r.random() < 0.08:
+        m.append("-m pkttype %s--pkt-type %s" % (neg(r), r.choice(["unicast", "broadcast",
+                                                                   "multicast"])))
+    if r.random() < 0.05:
+        m.append('-m comment --comment "c%d"' % r.randint(0, 99))
+    t = r.random()
+    if t < 0.15:
+        target = ""
+    elif t < 0.35 and jumps:
+        target = "%s %s" % (r.choice(["-j", "-j", "-g"]), r.choice(jumps))
+    elif t < 0.5:
+        target = "-j RETURN"
+    else:
+        target = r.choice(["-j ACCEPT", "-j DROP"])
+    return " ".join(["-A", chain] + m + ([target] if target else []))
+
+
+def rules(seed):
+    r = random.Random(seed)
+    users = ["U%d" % i for i in range(r.randint(0, 4))]
+    out = ["*filter"]
+    for c in ("INPUT", "FORWARD", "OUTPUT"):
+        out.append(":%s %s [0:0]" % (c, r.choice(["ACCEPT", "ACCEPT", "DROP"])))
+    out += [":%s - [0:0]" % u for u in users]
+    chains = ["INPUT", "OUTPUT"] + users
+    for c in chains:
+        # acyclic: a user chain only jumps to later ones
+        later = users if c in ("INPUT", "OUTPUT") else users[users.index(c) + 1:]
+        for _ in range(r.randint(1, 10)):
+            out.append(rule(r, c, later))
+    out.append("COMMIT")
+    return "\n".join(out) + "\n"
+
+
+def tcp_header(r, sport, dport):
+    flags = 0
+    for f in TCP_FLAGS:
+        if r.random() < 0.3:
+            flags |= FLAG_BITS[f]
+    opts = b""
+    if r.random() < 0.3:
+        opts = bytes(r.choice([[2, 4, 5, 180], [1, 1, 3, 3], [3, 3, 7, 0], [4, 2, 8, 2]]))
+        if r.random() < 0.3:
+            opts += bytes([8, 10] + [0] * 8)
+        opts += b"\x00" * (-len(opts) % 4)
+    doff = (20 + len(opts)) // 4
+    return struct.pack("!HHIIBBHHH", sport, dport, r.getrandbits(32), r.getrandbits(32),
+                       doff << 4, flags, 1024, 0, 0) + opts
+
+
+def packet(r):
+    proto = r.choice([6, 6, 17, 17, 1, 47])
+    sport, dport = r.choice(PORTS), r.choice(PORTS)
+    if proto == 6:
+        l4 = tcp_header(r, sport, dport)
+    elif proto == 17:
+        l4 = struct.pack("!HHHH", sport, dport, 8, 0)
+    elif proto == 1:
+        t = r.choice([0, 3, 8, 8, 11, 13])
+        l4 = struct.pack("!BBHHH", t, r.choice([0, 0, 1, 3]), 0, r.getrandbits(16), 1)
+    else:
+        l4 = b"\x00" * 8
+    payload = bytes(r.getrandbits(8) for _ in range(r.choice([0, 0, 10, 60, 150])))
+    frag = 0
+    if r.random() < 0.1:
+        frag = r.choice([0x2000, 0x0001, 0x0003, 0x2005])
+    elif r.random() < 0.5:
+        frag = 0x4000  # DF
+    src, dst = r.choice(SRC_POOL), r.choice(DST_POOL)
+    total = 20 + len(l4) + len(payload)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, r.choice([0, 0x10]), total, r.getrandbits(16), frag,
+                     64, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    return ip + l4 + payload, dst
+
+
+def send(seed, n):
+    r = random.Random(seed * 7919 + 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for _ in range(n):
+        pkt, dst = packet(r)
+        try:
+            s.sendto(pkt, (dst, 0))
+        except OSError:
+            pass  # dropped in OUTPUT: EPERM, as with the kernel
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "rules":
+        sys.stdout.write(rules(int(sys.argv[2])))
+    elif len(sys.argv) >= 4 and sys.argv[1] == "send":
+        send(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
