@@ -31,6 +31,7 @@ run_one() {
 
 run_one test_validate "$objtree/selftests/unit/test_validate"
 run_one test_wire "$objtree/selftests/unit/test_wire"
+run_one test_codegen "$objtree/selftests/unit/test_codegen"
 run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"

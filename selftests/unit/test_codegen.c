@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generated programs on crafted packets (BPF_PROG_TEST_RUN): for each match
+ * option and its inversion, a packet that must match and one that must not;
+ * chains, RETURN, goto and policies; hotdrop; untranslatable rules refused.
+ * Each case is a table whose OUTPUT chain holds the rule under test, with an
+ * ACCEPT policy; the OUTPUT program's verdict and counters are checked.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_length.h>
+#include <linux/netfilter/xt_limit.h>
+#include <linux/netfilter/xt_mark.h>
+#include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_pkttype.h>
+#include <linux/netfilter/xt_state.h>
+#include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter_ipv4/ipt_LOG.h>
+#include <linux/if_packet.h>
+
+#include "kselftest_harness.h"
+
+#include "../../bpf/loader.h"
+#include "blob.h"
+#include "pkt.h"
+
+#define DROP VERDICT(NF_DROP)
+#define ACCEPT VERDICT(NF_ACCEPT)
+
+/* A match to put in the rule: name, revision, payload. */
+struct m {
+	const char *name;
+	uint8_t rev;
+	const void *data;
+	unsigned int size;
+};
+
+struct result {
+	int ret;	    /* table load: 0 or -errno */
+	uint32_t verdict;   /* NF_ACCEPT or NF_DROP */
+	uint64_t rule_pkts; /* packets counted on the rule under test */
+	char msg[256];
+};
+
+static int run(struct bf_bpf_table *bt, const struct pkt_spec *spec, uint32_t *verdict)
+{
+	uint8_t buf[1500];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf);
+
+	o.data_size_in = pkt_build(spec, buf);
+	if (bpf_prog_test_run_opts(bt->prog_fds[NF_INET_LOCAL_OUT], &o))
+		return -errno;
+	*verdict = o.retval;
+	return 0;
+}
+
+/* Load blob b and run spec through its OUTPUT program `times` times. */
+static struct result load_and_run(struct blob *b, unsigned int rule_index,
+				  const struct pkt_spec *spec, int times)
+{
+	struct result r = { 0 };
+	struct xlate_table *t = NULL;
+	struct bf_bpf_table *bt = NULL;
+	struct xlate_error err = { 0 };
+	struct xt_counters *c;
+
+	r.ret = xlate_table_translate(&b->repl, b->entries, &t, &err);
+	if (!r.ret)
+		r.ret = bf_bpf_table_load(t, NULL, &bt, &err);
+	snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
+	while (!r.ret && times--)
+		r.ret = run(bt, spec, &r.verdict);
+	if (!r.ret) {
+		c = calloc(t->num_entries, sizeof(*c));
+		bf_bpf_table_counters(bt, c);
+		r.rule_pkts = c[rule_index].pcnt;
+		free(c);
+	}
+	bf_bpf_table_free(bt);
+	xlate_table_free(t);
+	return r;
+}
+
+/* OUTPUT: one rule (ip, matches, verdict), then the ACCEPT policy. */
+static struct result one_rule(const struct ipt_ip *ip, const struct m *ms, unsigned int n,
+			      int verdict, const struct pkt_spec *spec)
+{
+	static struct blob b;
+	unsigned char mbuf[1024];
+	unsigned int i, mlen = 0, out;
+
+	for (i = 0; i < n; i++)
+		mlen += blob_match(mbuf + mlen, ms[i].name, ms[i].rev, ms[i].data, ms[i].size);
+	blob_init(&b);
+	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
+	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
+	out = b.repl.size;
+	blob_entry(&b, ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &verdict, sizeof(verdict));
+	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
+	blob_end(&b);
+	b.repl.num_counters = 4;
+	return load_and_run(&b, 2, spec, 1);
+}
+
+/* 1: matched (dropped, counted), 0: not matched (accepted, not counted), <0: error */
+static int matched(const struct ipt_ip *ip, const struct m *m, const struct pkt_spec *spec)
+{
+	struct result r = one_rule(ip, m, m ? 1 : 0, DROP, spec);
+
+	if (r.ret)
+		return r.ret;
+	if (r.verdict == NF_DROP && r.rule_pkts == 1)
+		return 1;
+	if (r.verdict == NF_ACCEPT && r.rule_pkts == 0)
+		return 0;
+	return -EBADE;
+}
+
+static struct ipt_ip ip_of(const char *src, const char *smask, uint8_t proto, uint8_t inv)
+{
+	struct ipt_ip ip = { .proto = proto, .invflags = inv };
+
+	if (src) {
+		inet_pton(AF_INET, src, &ip.src);
+		inet_pton(AF_INET, smask, &ip.smsk);
+	}
+	return ip;
+}
+
+static const struct pkt_spec tcp80 = { .proto = IPPROTO_TCP, .sport = 1234, .dport = 80,
+				       .tcp_flags = TH_SYN, .src = "10.1.2.3" };
+static const struct pkt_spec udp53 = { .proto = IPPROTO_UDP, .sport = 5000, .dport = 53 };
+static const struct pkt_spec echo = { .proto = IPPROTO_ICMP, .icmp_type = 8 };
+
+TEST(ip_source_mask_and_inversion)
+{
+	struct ipt_ip ip = ip_of("10.1.0.0", "255.255.0.0", 0, 0);
+
+	EXPECT_EQ(1, matched(&ip, NULL, &tcp80));
+	ip.invflags = IPT_INV_SRCIP;
+	EXPECT_EQ(0, matched(&ip, NULL, &tcp80));
+	ip = ip_of("10.2.0.0", "255.255.0.0", 0, 0);
+	EXPECT_EQ(0, matched(&ip, NULL, &tcp80));
+	ip.invflags = IPT_INV_SRCIP;
+	EXPECT_EQ(1, matched(&ip, NULL, &tcp80));
+}
+
+TEST(ip_destination_and_protocol)
+{
+	struct ipt_ip ip = { .proto = IPPROTO_UDP };
+
+	inet_pton(AF_INET, "10.0.0.2", &ip.dst);
+	inet_pton(AF_INET, "255.255.255.255", &ip.dmsk);
+	EXPECT_EQ(1, matched(&ip, NULL, &udp53));
+	EXPECT_EQ(0, matched(&ip, NULL, &tcp80));
+	ip.invflags = IPT_INV_PROTO;
+	EXPECT_EQ(1, matched(&ip, NULL, &tcp80));
+	ip.invflags = IPT_INV_DSTIP;
+	EXPECT_EQ(0, matched(&ip, NULL, &udp53));
+}
+
+TEST(ip_fragment_flag)
+{
+	struct ipt_ip ip = { .flags = IPT_F_FRAG };
+	struct pkt_spec frag = udp53, first = udp53;
+
+	frag.frag = 100;
+	first.frag = IP_MF;
+	EXPECT_EQ(1, matched(&ip, NULL, &frag));
+	EXPECT_EQ(0, matched(&ip, NULL, &first));
+	ip.invflags = IPT_INV_FRAG;
+	EXPECT_EQ(0, matched(&ip, NULL, &frag));
+	EXPECT_EQ(1, matched(&ip, NULL, &first));
+}
+
+TEST(ip_output_interface)
+{
+	/* BPF_PROG_TEST_RUN at LOCAL_OUT has no output device: a zero name */
+	struct ipt_ip ip = { 0 };
+
+	strcpy(ip.outiface, "lo");
+	memset(ip.outiface_mask, 0xff, 3);
+	EXPECT_EQ(0, matched(&ip, NULL, &udp53));
+	ip.invflags = IPT_INV_VIA_OUT;
+	EXPECT_EQ(1, matched(&ip, NULL, &udp53));
+}
+
+TEST(tcp_ports_flags_and_inversions)
+{
+	struct ipt_ip ip = { .proto = IPPROTO_TCP };
+	struct xt_tcp t = { .spts = { 0, 0xffff }, .dpts = { 80, 80 } };
+	struct m m = { "tcp", 0, &t, sizeof(t) };
+	struct pkt_spec synack = tcp80;
+
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+	t.dpts[0] = 81, t.dpts[1] = 90;
+	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
+	t.invflags = XT_TCP_INV_DSTPT;
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+	t = (struct xt_tcp){ .spts = { 1000, 2000 }, .dpts = { 0, 0xffff } };
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+	t.invflags = XT_TCP_INV_SRCPT;
+	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
+	/* --syn: SYN,RST,ACK,FIN SYN */
+	t = (struct xt_tcp){ .spts = { 0, 0xffff }, .dpts = { 0, 0xffff }, .flg_mask = 0x17,
+			     .flg_cmp = TH_SYN };
+	synack.tcp_flags = TH_SYN | TH_ACK;
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+	EXPECT_EQ(0, matched(&ip, &m, &synack));
+	t.invflags = XT_TCP_INV_FLAGS;
+	EXPECT_EQ(1, matched(&ip, &m, &synack));
+}
+
+TEST(tcp_option)
+{
+	static const uint8_t mss[4] = { 2, 4, 5, 180 }, nop_ws[4] = { 1, 3, 3, 7 };
+	struct ipt_ip ip = { .proto = IPPROTO_TCP };
+	struct xt_tcp t = { .spts = { 0, 0xffff }, .dpts = { 0, 0xffff }, .option = 3 };
+	struct m m = { "tcp", 0, &t, sizeof(t) };
+	struct pkt_spec with = tcp80, without = tcp80;
+
+	with.tcp_opts = nop_ws, with.tcp_optlen = 4;
+	without.tcp_opts = mss, without.tcp_optlen = 4;
+	EXPECT_EQ(1, matched(&ip, &m, &with));
+	EXPECT_EQ(0, matched(&ip, &m, &without));
+	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
+	t.invflags = XT_TCP_INV_OPTION;
+	EXPECT_EQ(0, matched(&ip, &m, &with));
+	EXPECT_EQ(1, matched(&ip, &m, &without));
+}
+
+TEST(tcp_tinygram_is_dropped_unmatched)
+{
+	/* hotdrop: dropped before the rule counts, whatever its target */
+	struct ipt_ip ip = { .proto = IPPROTO_TCP };
+	struct xt_tcp t = { .spts = { 0, 0xffff }, .dpts = { 0, 0xffff } };
+	struct m m = { "tcp", 0, &t, sizeof(t) };
+	struct pkt_spec tiny = tcp80;
+	struct result r;
+
+	tiny.truncate = 28;
+	r = one_rule(&ip, &m, 1, ACCEPT, &tiny);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(0, r.rule_pkts);
+	tiny = tcp80;
+	tiny.frag = 1; /* "evil" offset-1 fragment */
+	r = one_rule(&ip, &m, 1, ACCEPT, &tiny);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	tiny.frag = 2; /* any other fragment: no match, no drop */
+	r = one_rule(&ip, &m, 1, DROP, &tiny);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+}
+
+TEST(udp_ports)
+{
+	struct ipt_ip ip = { .proto = IPPROTO_UDP };
+	struct xt_udp u = { .spts = { 0, 0xffff }, .dpts = { 53, 53 } };
+	struct m m = { "udp", 0, &u, sizeof(u) };
+
+	EXPECT_EQ(1, matched(&ip, &m, &udp53));
+	u.invflags = XT_UDP_INV_DSTPT;
+	EXPECT_EQ(0, matched(&ip, &m, &udp53));
+	u = (struct xt_udp){ .spts = { 6000, 7000 }, .dpts = { 0, 0xffff } };
+	EXPECT_EQ(0, matched(&ip, &m, &udp53));
+	u.invflags = XT_UDP_INV_SRCPT;
+	EXPECT_EQ(1, matched(&ip, &m, &udp53));
+}
+
+TEST(icmp_type_code)
+{
+	struct ipt_ip ip = { .proto = IPPROTO_ICMP };
+	struct ipt_icmp i = { .type = 8, .code = { 0, 0xff } };
+	struct m m = { "icmp", 0, &i, sizeof(i) };
+	struct pkt_spec unreach = { .proto = IPPROTO_ICMP, .icmp_type = 3, .icmp_code = 3 };
+
+	EXPECT_EQ(1, matched(&ip, &m, &echo));
+	EXPECT_EQ(0, matched(&ip, &m, &unreach));
+	i.invflags = IPT_ICMP_INV;
+	EXPECT_EQ(0, matched(&ip, &m, &echo));
+	EXPECT_EQ(1, matched(&ip, &m, &unreach));
+	i = (struct ipt_icmp){ .type = 3, .code = { 1, 2 } };
+	EXPECT_EQ(0, matched(&ip, &m, &unreach));
+	i.type = 0xff; /* any */
+	EXPECT_EQ(1, matched(&ip, &m, &unreach));
+}
+
+TEST(multiport_lists_and_ranges)
+{
+	struct ipt_ip ip = { .proto = IPPROTO_TCP };
+	struct xt_multiport_v1 mp = { .flags = XT_MULTIPORT_DESTINATION, .count = 3,
+				      .ports = { 22, 70, 90 }, .pflags = { 0, 1, 0 } };
+	struct m m = { "multiport", 1, &mp, sizeof(mp) };
+	struct pkt_spec p443 = tcp80;
+
+	p443.dport = 443;
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+	EXPECT_EQ(0, matched(&ip, &m, &p443));
+	mp.invert = 1;
+	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
+	EXPECT_EQ(1, matched(&ip, &m, &p443));
+	mp = (struct xt_multiport_v1){ .flags = XT_MULTIPORT_SOURCE, .count = 1, .ports = { 80 } };
+	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
+	mp.flags = XT_MULTIPORT_EITHER;
+	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
+}
+
+TEST(iprange_length_mark_pkttype_comment)
+{
+	struct xt_iprange_mtinfo r = { .flags = IPRANGE_SRC };
+	struct xt_length_info l = { .min = 40, .max = 40 };
+	struct xt_mark_mtinfo1 mk = { .mark = 0, .mask = 0xffffffff };
+	struct xt_pkttype_info pt = { .pkttype = PACKET_HOST };
+	char comment[256] = "hello";
+	struct m m = { "iprange", 1, &r, sizeof(r) };
+
+	inet_pton(AF_INET, "10.1.2.0", &r.src_min.ip);
+	inet_pton(AF_INET, "10.1.2.9", &r.src_max.ip);
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	r.flags |= IPRANGE_SRC_INV;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	m = (struct m){ "length", 0, &l, sizeof(l) };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80)); /* 20 + 20 bytes */
+	l.invert = 1;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	m = (struct m){ "mark", 1, &mk, sizeof(mk) };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	mk.mark = 1;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	mk.invert = 1;
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	m = (struct m){ "pkttype", 0, &pt, sizeof(pt) };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	pt.invert = 1;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	m = (struct m){ "comment", 0, comment, sizeof(comment) };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+}
+
+TEST(state_and_conntrack_without_a_connection)
+{
+	struct xt_state_info st = { .statemask = XT_STATE_INVALID };
+	struct xt_conntrack_mtinfo3 ct = { .match_flags = XT_CONNTRACK_STATE,
+					   .state_mask = XT_CONNTRACK_STATE_INVALID };
+	struct m m = { "state", 0, &st, sizeof(st) };
+
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	st.statemask = XT_STATE_BIT(IP_CT_NEW) | XT_STATE_BIT(IP_CT_ESTABLISHED);
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	m = (struct m){ "conntrack", 3, &ct, sizeof(ct) };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	ct.invert_flags = XT_CONNTRACK_STATE;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	/* without a connection, only --ctstate can match */
+	ct = (struct xt_conntrack_mtinfo3){ .match_flags = XT_CONNTRACK_DIRECTION };
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	ct = (struct xt_conntrack_mtinfo3){ .match_flags = XT_CONNTRACK_ORIGSRC };
+	EXPECT_EQ(-EOPNOTSUPP, matched(NULL, &m, &tcp80));
+}
+
+TEST(limit_burst)
+{
+	/* 1/hour, burst 2, three packets through one loaded table: two hits */
+	struct xt_rateinfo rate = { .avg = XT_LIMIT_SCALE * 3600, .burst = 2 };
+	static struct blob b;
+	unsigned char mbuf[256];
+	unsigned int mlen, out;
+	struct result r;
+	int v = DROP;
+
+	mlen = blob_match(mbuf, "limit", 0, &rate, sizeof(rate));
+	blob_init(&b);
+	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
+	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
+	out = b.repl.size;
+	blob_entry(&b, NULL, mbuf, mlen, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
+	blob_end(&b);
+	r = load_and_run(&b, 2, &tcp80, 3);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* the third is over the limit */
+	EXPECT_EQ(2, r.rule_pkts);
+}
+
+TEST(log_goes_on_and_queue_is_refused)
+{
+	static struct blob b;
+	struct ipt_log_info log = { .level = 4, .prefix = "t: " };
+	int queue = VERDICT(NF_QUEUE);
+	struct result r;
+	unsigned int out;
+
+	/* OUTPUT: LOG, then a DROP policy: LOG counts and the policy decides */
+	blob_init(&b);
+	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
+	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
+	out = b.repl.size;
+	blob_entry(&b, NULL, NULL, 0, "LOG", 0, &log, sizeof(log));
+	blob_policy(&b, NF_INET_LOCAL_OUT, DROP, out);
+	blob_end(&b);
+	r = load_and_run(&b, 2, &tcp80, 1);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(1, r.rule_pkts);
+	EXPECT_EQ(NF_DROP, r.verdict);
+
+	r = one_rule(NULL, NULL, 0, queue, &tcp80);
+	EXPECT_EQ(-EOPNOTSUPP, r.ret);
+	EXPECT_NE(NULL, strstr(r.msg, "cannot translate target 'QUEUE'"));
+}
+
+TEST(user_chain_jump_return_goto)
+{
+	static struct blob b;
+	unsigned int chain, out;
+	struct ipt_ip tcp = { .proto = IPPROTO_TCP };
+	struct result r;
+	int v;
+
+	/* OUTPUT: -p tcp -j C; -j DROP (policy ACCEPT). C: -p tcp -j RETURN */
+	blob_init(&b);
+	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
+	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
+	out = b.repl.size;
+	/* jump offset patched once C's position is known */
+	v = 0;
+	blob_entry(&b, &tcp, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	blob_verdict(&b, NULL, DROP);
+	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
+	blob_chain_head(&b, "C");
+	chain = blob_verdict(&b, &tcp, XT_RETURN);
+	blob_verdict(&b, NULL, XT_RETURN);
+	blob_end(&b);
+	((struct xt_standard_target *)((char *)blob_at(&b, out) +
+				       blob_at(&b, out)->target_offset))->verdict = (int)chain;
+	r = load_and_run(&b, 2, &tcp80, 1);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(NF_DROP, r.verdict); /* back from C, on to the DROP */
+	EXPECT_EQ(1, r.rule_pkts);
+	/* as a goto: RETURN from C skips the DROP and ends at the policy */
+	blob_at(&b, out)->ip.flags |= IPT_F_GOTO;
+	r = load_and_run(&b, 2, &tcp80, 1);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+}
+
+TEST_HARNESS_MAIN
