@@ -38,6 +38,8 @@ ifeq ($(WERROR),1)
 BF_CFLAGS += -Werror
 endif
 
+.DEFAULT_GOAL := all
+
 objs = $(addprefix $(objtree)/$(1)/,$($(1)-y))
 
 XLATE_LIB := $(objtree)/xlate/libxlate.a

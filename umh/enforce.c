@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,6 +12,7 @@
 #include <linux/sockios.h>
 
 #include "../bpf/attach.h"
+#include "conntrack.h"
 #include "enforce.h"
 #include "events.h"
 #include "log.h"
@@ -86,6 +88,16 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	struct bf_bpf_table *bt;
 	int ret;
 
+	if (!ns->conntrack && (xlate_table_uses_match(next, "state") ||
+			       xlate_table_uses_match(next, "conntrack"))) {
+		ret = bf_conntrack_enable(sockfd);
+		if (ret) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "cannot turn connection tracking on (is nft installed?)");
+			return ret;
+		}
+		ns->conntrack = true;
+	}
 	ret = bf_bpf_table_load(next, &load_opts, &bt, err);
 	if (ret)
 		return ret;

@@ -7,6 +7,7 @@
 #ifndef BPFILTER_UMH_NETNS_H
 #define BPFILTER_UMH_NETNS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../xlate/table.h"
@@ -23,6 +24,8 @@ struct bf_netns {
 	struct bf_attachment *filter_link;
 	/* IPPROTO_RAW socket in this netns, for REJECT's answers (-1: none) */
 	int raw_fd;
+	/* connection tracking turned on for this netns (umh/conntrack.c) */
+	bool conntrack;
 	struct bf_netns *next;
 };
 

@@ -146,3 +146,21 @@ void xlate_table_add_counters(struct xlate_table *t, const struct xt_counters *a
 		t->counters[i].bcnt += add[i].bcnt;
 	}
 }
+
+bool xlate_table_uses_match(const struct xlate_table *t, const char *name)
+{
+	unsigned int off, i;
+
+	for (off = 0; off < t->size; off += xlate_entry_at(t, off)->next_offset) {
+		const struct ipt_entry *e = xlate_entry_at(t, off);
+
+		for (i = sizeof(*e); i < e->target_offset;) {
+			const struct xt_entry_match *m = (const void *)((const char *)e + i);
+
+			if (!strcmp(m->u.user.name, name))
+				return true;
+			i += m->u.match_size;
+		}
+	}
+	return false;
+}

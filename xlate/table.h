@@ -61,6 +61,9 @@ void xlate_table_copy_entries(const struct xlate_table *t, void *dst,
 /* IPT_SO_SET_ADD_COUNTERS: add n counters, n must be t->num_entries. */
 void xlate_table_add_counters(struct xlate_table *t, const struct xt_counters *add);
 
+/* True if a rule of t uses the match called name. */
+bool xlate_table_uses_match(const struct xlate_table *t, const char *name);
+
 static inline struct ipt_entry *xlate_entry_at(const struct xlate_table *t, unsigned int off)
 {
 	return (struct ipt_entry *)(t->entries + off);

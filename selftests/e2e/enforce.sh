@@ -87,6 +87,15 @@ bf_check "... in the LOG format" grep -qE "${tag}IN=bf0 OUT= MAC=([0-9a-f]{2}:){
 bf_check "... and the packet goes on (LOG does not stop it)" ping_ok
 "$ipt" -F INPUT
 
+# Connection state is real although no kernel rule asked for conntrack.
+"$ipt" -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+"$ipt" -A INPUT -m conntrack --ctstate NEW -p icmp -j DROP
+bf_check "-m conntrack --ctstate NEW: the peer's pings are dropped" ping_fails
+bf_check "-m state ESTABLISHED: replies to our pings come in" \
+	bash -c 'ping -c1 -W1 10.99.0.2 >/dev/null 2>&1'
+bf_check "... counted on the state rule" test "$(pkts INPUT 1)" -ge 1
+"$ipt" -F INPUT
+
 # OUTPUT and FORWARD hooks
 "$ipt" -A OUTPUT -o bf0 -p icmp -j DROP
 bf_check "OUTPUT -o DEV drops our own pings" bash -c '! ping -c1 -W1 10.99.0.2 >/dev/null 2>&1'
