@@ -47,11 +47,12 @@ static int load_dispatcher(int prog_array_fd, const char *table, unsigned int ho
 
 static int link_hook(int prog_fd, unsigned int hook, struct xlate_error *err)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, o, .netfilter = {
-		.pf = NFPROTO_IPV4,
-		.hooknum = hook,
-		.priority = BF_FILTER_PRIORITY,
-	});
+	LIBBPF_OPTS(bpf_link_create_opts, o,
+		    .netfilter = {
+			    .pf = NFPROTO_IPV4,
+			    .hooknum = hook,
+			    .priority = BF_FILTER_PRIORITY,
+		    });
 	int fd = bpf_link_create(prog_fd, 0, BPF_NETFILTER, &o);
 
 	if (fd < 0) {

@@ -33,8 +33,8 @@ int bf_gen_unsupported(struct bf_gen *g, const char *kind, const char *name, uns
 	err->is_target = strcmp(kind, "target") == 0;
 	snprintf(err->ext_name, sizeof(err->ext_name), "%s", name);
 	err->ext_revision = (uint8_t)rev;
-	snprintf(err->msg, sizeof(err->msg), "cannot translate %s '%s' revision %u: %s", kind,
-		 name, rev, why);
+	snprintf(err->msg, sizeof(err->msg), "cannot translate %s '%s' revision %u: %s", kind, name,
+		 rev, why);
 	return -EOPNOTSUPP;
 }
 
@@ -215,8 +215,8 @@ static int gen_target(struct bf_gen *g, const struct xlate_rule *r, const struct
 	case XLATE_TARGET_EXT:
 		tg = bf_target_gen_find(r->target);
 		if (!tg)
-			return bf_gen_unsupported(g, "target", r->target->name,
-						  r->target->revision, "no BPF translation");
+			return bf_gen_unsupported(g, "target", r->target->name, r->target->revision,
+						  "no BPF translation");
 		return tg->gen(g, r, falls);
 	}
 	return -EINVAL;
@@ -292,8 +292,8 @@ static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_co
 	return -EINVAL;
 }
 
-int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
-		    unsigned int hook, struct bf_prog *out, struct xlate_error *err)
+int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
+		    struct bf_prog *out, struct xlate_error *err)
 {
 	struct bf_gen g = { .ir = ir, .maps = maps, .hook = hook, .err = err };
 	int ret;

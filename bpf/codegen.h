@@ -23,13 +23,13 @@
 #include "kernel_btf.h"
 #include "prog.h"
 
-#define BF_STK_DYNPTR (-16)   /* struct bpf_dynptr on the skb */
-#define BF_STK_IPH (-40)      /* the 20-byte IPv4 header */
-#define BF_STK_THOFF (-48)    /* u32: transport header offset (ihl * 4) */
-#define BF_STK_FRAGOFF (-56)  /* u32: fragment offset, 0 for first fragments */
-#define BF_STK_SKBLEN (-64)   /* u32: skb->len, what byte counters add */
-#define BF_STK_KEY (-72)      /* u32: scratch map key */
-#define BF_STK_L4 (-136)      /* 64 bytes: transport header and options */
+#define BF_STK_DYNPTR (-16) /* struct bpf_dynptr on the skb */
+#define BF_STK_IPH (-40) /* the 20-byte IPv4 header */
+#define BF_STK_THOFF (-48) /* u32: transport header offset (ihl * 4) */
+#define BF_STK_FRAGOFF (-56) /* u32: fragment offset, 0 for first fragments */
+#define BF_STK_SKBLEN (-64) /* u32: skb->len, what byte counters add */
+#define BF_STK_KEY (-72) /* u32: scratch map key */
+#define BF_STK_L4 (-136) /* 64 bytes: transport header and options */
 #define BF_STK_SCRATCH (-200) /* 64 bytes for matches and targets */
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
@@ -40,8 +40,8 @@
 /* Maps shared by all programs of a table. */
 struct bf_table_maps {
 	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
-	int events_fd;	 /* ring buffer of struct bf_event (LOG, REJECT) */
-	int state_fd;	 /* array of struct bf_limit_state, -1 if none */
+	int events_fd; /* ring buffer of struct bf_event (LOG, REJECT) */
+	int state_fd; /* array of struct bf_limit_state, -1 if none */
 	uint32_t table_id; /* names the table in events */
 };
 
@@ -76,8 +76,8 @@ const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
  * Generate the program of built-in chain hook. On failure returns a negative
  * errno (-EOPNOTSUPP for what cannot be translated, with err naming it).
  */
-int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
-		    unsigned int hook, struct bf_prog *out, struct xlate_error *err);
+int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
+		    struct bf_prog *out, struct xlate_error *err);
 
 /*
  * Send a struct bf_event of kind for rule r, with the packet's first bytes

@@ -9,7 +9,7 @@
 
 #include <linux/bpf.h>
 
-#define BF_INSN(c, d, s, o, i)                                                  \
+#define BF_INSN(c, d, s, o, i) \
 	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 #define BF_ALU64_REG(op, d, s) BF_INSN(BPF_ALU64 | BPF_OP(op) | BPF_X, d, s, 0, 0)

@@ -75,10 +75,10 @@ void bf_gen_ip_match(struct bf_gen *g, const struct ipt_ip *ip, bf_label nomatch
 	struct bf_prog *p = &g->prog;
 	bool inv;
 
-	gen_addr(g, BF_IPH(saddr), ip->src.s_addr, ip->smsk.s_addr,
-		 ip->invflags & IPT_INV_SRCIP, nomatch);
-	gen_addr(g, BF_IPH(daddr), ip->dst.s_addr, ip->dmsk.s_addr,
-		 ip->invflags & IPT_INV_DSTIP, nomatch);
+	gen_addr(g, BF_IPH(saddr), ip->src.s_addr, ip->smsk.s_addr, ip->invflags & IPT_INV_SRCIP,
+		 nomatch);
+	gen_addr(g, BF_IPH(daddr), ip->dst.s_addr, ip->dmsk.s_addr, ip->invflags & IPT_INV_DSTIP,
+		 nomatch);
 	gen_iface(g, &g->kernel->state_in, ip->iniface, ip->iniface_mask,
 		  ip->invflags & IPT_INV_VIA_IN, nomatch);
 	gen_iface(g, &g->kernel->state_out, ip->outiface, ip->outiface_mask,

@@ -93,8 +93,7 @@ static int map_failed(const char *what, struct xlate_error *err)
 {
 	int ret = -errno;
 
-	snprintf(err->msg, sizeof(err->msg), "cannot create the %s map: %s", what,
-		 strerror(errno));
+	snprintf(err->msg, sizeof(err->msg), "cannot create the %s map: %s", what, strerror(errno));
 	return ret;
 }
 

@@ -13,7 +13,7 @@
 /* What to log while loading; log may be NULL. */
 struct bf_load_opts {
 	bool verifier_log; /* the verifier's output, even on success */
-	bool bytecode;	   /* each program's instructions before loading */
+	bool bytecode; /* each program's instructions before loading */
 	void (*log)(const char *line);
 	/* ring buffer for LOG and REJECT events; < 0: each table makes its own */
 	int events_fd;

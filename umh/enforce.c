@@ -88,8 +88,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	struct bf_bpf_table *bt;
 	int ret;
 
-	if (!ns->conntrack && (xlate_table_uses_match(next, "state") ||
-			       xlate_table_uses_match(next, "conntrack"))) {
+	if (!ns->conntrack &&
+	    (xlate_table_uses_match(next, "state") || xlate_table_uses_match(next, "conntrack"))) {
 		ret = bf_conntrack_enable(sockfd);
 		if (ret) {
 			snprintf(err->msg, sizeof(err->msg),

@@ -54,8 +54,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int bf_events_open(void)
 {
-	ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE,
-				 NULL);
+	ring_fd =
+		bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE, NULL);
 	if (ring_fd < 0)
 		return -errno;
 	ring = ring_buffer__new(ring_fd, handle_event, NULL, NULL);

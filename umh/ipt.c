@@ -152,7 +152,8 @@ static void get_entries(const struct bf_request *req, struct bf_response *resp)
 		return;
 	}
 	resp->ret = bf_enforce_counters(ns, live);
-	out = resp->ret ? NULL : set_out(resp, offsetof(struct ipt_get_entries, entrytable), t->size);
+	out = resp->ret ? NULL :
+			  set_out(resp, offsetof(struct ipt_get_entries, entrytable), t->size);
 	if (out)
 		xlate_table_copy_entries(t, out, live);
 	free(live);

@@ -112,8 +112,8 @@ static void add_tcp(struct out *o, const uint8_t *l4, unsigned int avail, unsign
 
 static bool icmp_is_quoting(uint8_t type)
 {
-	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
-	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED;
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH || type == ICMP_REDIRECT ||
+	       type == ICMP_TIME_EXCEEDED;
 }
 
 static void add_ipv4(struct out *o, const uint8_t *data, unsigned int avail, unsigned int flags,

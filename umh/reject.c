@@ -64,10 +64,10 @@ static bool icmp_is_error(const struct bf_event *ev, const struct iphdr *ih)
 	if (ev->data_len < hl + 1)
 		return true; /* no type to look at: do not answer */
 	type = ev->data[hl];
-	return type > NR_ICMP_TYPES || !(type == ICMP_ECHO || type == ICMP_ECHOREPLY ||
-					 type == ICMP_TIMESTAMP || type == ICMP_TIMESTAMPREPLY ||
-					 type == ICMP_INFO_REQUEST || type == ICMP_INFO_REPLY ||
-					 type == ICMP_ADDRESS || type == ICMP_ADDRESSREPLY);
+	return type > NR_ICMP_TYPES ||
+	       !(type == ICMP_ECHO || type == ICMP_ECHOREPLY || type == ICMP_TIMESTAMP ||
+		 type == ICMP_TIMESTAMPREPLY || type == ICMP_INFO_REQUEST ||
+		 type == ICMP_INFO_REPLY || type == ICMP_ADDRESS || type == ICMP_ADDRESSREPLY);
 }
 
 static int send_unreach(int fd, const struct bf_event *ev, uint8_t code)

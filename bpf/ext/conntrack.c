@@ -10,8 +10,8 @@
 
 #include "../ct.h"
 
-#define SUPPORTED_FLAGS                                                                    \
-	(XT_CONNTRACK_STATE | XT_CONNTRACK_STATUS | XT_CONNTRACK_DIRECTION |              \
+#define SUPPORTED_FLAGS                                                      \
+	(XT_CONNTRACK_STATE | XT_CONNTRACK_STATUS | XT_CONNTRACK_DIRECTION | \
 	 XT_CONNTRACK_STATE_ALIAS)
 
 /* The fields all revisions share, widened. */
@@ -89,8 +89,8 @@ static int conntrack_gen(struct bf_gen *g, const struct xlate_rule *r, const str
 	/* without a connection only --ctstate can have matched */
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, 0, (o.match_flags & XT_CONNTRACK_STATE) ? done : nomatch);
 	if (o.match_flags & XT_CONNTRACK_DIRECTION)
-		bf_jmp_imm(p, (o.invert_flags & XT_CONNTRACK_DIRECTION) ? BPF_JLT : BPF_JGE,
-			   BF_R9, IP_CT_IS_REPLY, nomatch);
+		bf_jmp_imm(p, (o.invert_flags & XT_CONNTRACK_DIRECTION) ? BPF_JLT : BPF_JGE, BF_R9,
+			   IP_CT_IS_REPLY, nomatch);
 	if (o.match_flags & XT_CONNTRACK_STATUS) {
 		bf_gen_ct_status(g);
 		bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, o.status_mask));

@@ -15,11 +15,11 @@ struct pkt_spec {
 	uint16_t sport, dport;
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
-	uint16_t frag;	      /* frag_off, host order */
+	uint16_t frag; /* frag_off, host order */
 	unsigned int payload; /* bytes after the transport header */
 	const uint8_t *tcp_opts;
 	unsigned int tcp_optlen; /* multiple of 4 */
-	unsigned int truncate;	 /* cut the packet to this length, if non-zero */
+	unsigned int truncate; /* cut the packet to this length, if non-zero */
 };
 
 /* Build the packet into buf (>= 1500 bytes); returns its length. */

@@ -40,8 +40,8 @@ struct m {
 };
 
 struct result {
-	int ret;	    /* table load: 0 or -errno */
-	uint32_t verdict;   /* NF_ACCEPT or NF_DROP */
+	int ret; /* table load: 0 or -errno */
+	uint32_t verdict; /* NF_ACCEPT or NF_DROP */
 	uint64_t rule_pkts; /* packets counted on the rule under test */
 	char msg[256];
 };
@@ -131,8 +131,11 @@ static struct ipt_ip ip_of(const char *src, const char *smask, uint8_t proto, ui
 	return ip;
 }
 
-static const struct pkt_spec tcp80 = { .proto = IPPROTO_TCP, .sport = 1234, .dport = 80,
-				       .tcp_flags = TH_SYN, .src = "10.1.2.3" };
+static const struct pkt_spec tcp80 = { .proto = IPPROTO_TCP,
+				       .sport = 1234,
+				       .dport = 80,
+				       .tcp_flags = TH_SYN,
+				       .src = "10.1.2.3" };
 static const struct pkt_spec udp53 = { .proto = IPPROTO_UDP, .sport = 5000, .dport = 53 };
 static const struct pkt_spec echo = { .proto = IPPROTO_ICMP, .icmp_type = 8 };
 
@@ -206,8 +209,9 @@ TEST(tcp_ports_flags_and_inversions)
 	t.invflags = XT_TCP_INV_SRCPT;
 	EXPECT_EQ(0, matched(&ip, &m, &tcp80));
 	/* --syn: SYN,RST,ACK,FIN SYN */
-	t = (struct xt_tcp){ .spts = { 0, 0xffff }, .dpts = { 0, 0xffff }, .flg_mask = 0x17,
-			     .flg_cmp = TH_SYN };
+	t = (struct xt_tcp){
+		.spts = { 0, 0xffff }, .dpts = { 0, 0xffff }, .flg_mask = 0x17, .flg_cmp = TH_SYN
+	};
 	synack.tcp_flags = TH_SYN | TH_ACK;
 	EXPECT_EQ(1, matched(&ip, &m, &tcp80));
 	EXPECT_EQ(0, matched(&ip, &m, &synack));
@@ -292,8 +296,10 @@ TEST(icmp_type_code)
 TEST(multiport_lists_and_ranges)
 {
 	struct ipt_ip ip = { .proto = IPPROTO_TCP };
-	struct xt_multiport_v1 mp = { .flags = XT_MULTIPORT_DESTINATION, .count = 3,
-				      .ports = { 22, 70, 90 }, .pflags = { 0, 1, 0 } };
+	struct xt_multiport_v1 mp = { .flags = XT_MULTIPORT_DESTINATION,
+				      .count = 3,
+				      .ports = { 22, 70, 90 },
+				      .pflags = { 0, 1, 0 } };
 	struct m m = { "multiport", 1, &mp, sizeof(mp) };
 	struct pkt_spec p443 = tcp80;
 
@@ -434,8 +440,8 @@ TEST(user_chain_jump_return_goto)
 	chain = blob_verdict(&b, &tcp, XT_RETURN);
 	blob_verdict(&b, NULL, XT_RETURN);
 	blob_end(&b);
-	((struct xt_standard_target *)((char *)blob_at(&b, out) +
-				       blob_at(&b, out)->target_offset))->verdict = (int)chain;
+	((struct xt_standard_target *)((char *)blob_at(&b, out) + blob_at(&b, out)->target_offset))
+		->verdict = (int)chain;
 	r = load_and_run(&b, 2, &tcp80, 1);
 	ASSERT_EQ(0, r.ret);
 	EXPECT_EQ(NF_DROP, r.verdict); /* back from C, on to the DROP */
