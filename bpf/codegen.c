@@ -82,21 +82,28 @@ void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_
 	bf_label_bind(p, in_range_skip);
 }
 
-void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
+void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 {
 	struct bf_prog *p = &g->prog;
 
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_FRAGOFF));
-	bf_jmp_imm(p, BPF_JNE, BF_R4, 0, nomatch);
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
-	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)len));
 	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
 	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
 	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, hotdrop);
+}
+
+void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_FRAGOFF));
+	bf_jmp_imm(p, BPF_JNE, BF_R4, 0, nomatch);
+	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)len));
+	bf_gen_read_l4(g, hotdrop);
 }
 
 /*

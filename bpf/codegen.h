@@ -90,6 +90,8 @@ void bf_gen_exit(struct bf_gen *g, int verdict);
 /* Read len bytes of the transport header into BF_STK_L4; non-first fragments
  * go to nomatch, a packet too short to hold them to hotdrop. */
 void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop);
+/* Read r2 bytes of the transport header into BF_STK_L4, else to hotdrop. */
+void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop);
 /* dst = a u16 in network order at fp+off, in host order */
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
 /* A kernel field of the object in reg src: dst = src->field (bitfields too). */

@@ -32,16 +32,9 @@ static void gen_option(struct bf_gen *g, const struct xt_tcp *info, bf_label nom
 	/* the whole header with options, zero-padded for the walk's look-ahead */
 	for (int i = 0; i < BF_STK_L4_SIZE; i += 8)
 		bf_emit(p, BF_ST_MEM(BPF_DW, BF_FP, BF_STK_L4 + i, 0));
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_R8));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, opt));
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
-	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, hotdrop);
+	bf_gen_read_l4(g, hotdrop);
 	/* r9 = position in the option area, < r8 <= 40 */
 	bf_emit(p, BF_MOV64_IMM(BF_R9, 0));
 	bf_label_bind(p, loop);
