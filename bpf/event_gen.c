@@ -118,7 +118,7 @@ void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, b
 	bf_emit(p, BF_MOV64_REG(BF_R8, BF_R0));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(kind), (int32_t)kind));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(table_id), (int32_t)g->maps->table_id));
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(rule), (int32_t)r->index));
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(rule_offset), (int32_t)r->offset));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(hook), (int32_t)g->hook));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_SKBLEN));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_R8, BF_R1, EV(skb_len)));

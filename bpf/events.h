@@ -22,7 +22,7 @@ enum bf_event_kind {
 struct bf_event {
 	uint32_t kind;
 	uint32_t table_id;
-	uint32_t rule;
+	uint32_t rule_offset; /* the rule's entry in the table blob */
 	uint32_t hook;
 	uint32_t skb_len;
 	uint32_t mark;

@@ -53,7 +53,7 @@ static void gen_iface(struct bf_gen *g, const struct bf_field *dev, const char *
 	bf_jmp_imm(p, BPF_JNE, BF_R1, 0, have_dev);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
 	bf_emit(p, BF_MOV64_IMM(BF_R3, 0));
-	bf_emit(p, BF_JA(2));
+	bf_jmp(p, compare);
 	bf_label_bind(p, have_dev);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R1, off));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R3, BF_R1, off + 8));

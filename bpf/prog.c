@@ -88,11 +88,6 @@ bool bf_label_used(const struct bf_prog *p, bf_label l)
 	return !p->err && p->labels[l].refs > 0;
 }
 
-bool bf_label_bound(const struct bf_prog *p, bf_label l)
-{
-	return !p->err && p->labels[l].pos != UNBOUND;
-}
-
 static void add_fixup(struct bf_prog *p, bf_label l)
 {
 	if (p->err)
@@ -152,7 +147,9 @@ static int resolve_targets(const struct bf_prog *p, size_t *target)
 	size_t i;
 
 	for (i = 0; i < p->len; i++)
-		target[i] = i + 1 + (is_ja32(&p->insns[i]) ? p->insns[i].imm : p->insns[i].off);
+		if (is_jump(&p->insns[i]))
+			target[i] =
+				i + 1 + (is_ja32(&p->insns[i]) ? p->insns[i].imm : p->insns[i].off);
 	for (i = 0; i < p->nr_fixups; i++) {
 		size_t pos = p->labels[p->fixups[i].label].pos;
 

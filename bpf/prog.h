@@ -48,7 +48,6 @@ void bf_emit_ld_map_fd(struct bf_prog *p, int reg, int map_fd);
 bf_label bf_label_new(struct bf_prog *p);
 void bf_label_bind(struct bf_prog *p, bf_label l);
 bool bf_label_used(const struct bf_prog *p, bf_label l);
-bool bf_label_bound(const struct bf_prog *p, bf_label l);
 
 /* Conditional jump (BPF_JMP | op | BPF_K) to a label. */
 void bf_jmp_imm(struct bf_prog *p, int op, int reg, int32_t imm, bf_label l);

@@ -15,15 +15,10 @@
 static struct ring_buffer *ring;
 static int ring_fd = -1;
 
-static const struct xt_entry_target *rule_target(const struct xlate_table *t, uint32_t rule)
+/* The target of the rule at offset, which the table's own program sent. */
+static const struct xt_entry_target *rule_target(const struct xlate_table *t, uint32_t offset)
 {
-	unsigned int off = 0, i;
-
-	if (rule >= t->num_entries)
-		return NULL;
-	for (i = 0; i < rule; i++)
-		off += xlate_entry_at(t, off)->next_offset;
-	return xlate_entry_target(xlate_entry_at(t, off));
+	return offset < t->size ? xlate_entry_target(xlate_entry_at(t, offset)) : NULL;
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -37,7 +32,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*ev))
 		return 0;
 	ns = bf_netns_by_table_id(ev->table_id);
-	tg = ns ? rule_target(ns->filter, ev->rule) : NULL;
+	tg = ns ? rule_target(ns->filter, ev->rule_offset) : NULL;
 	if (!tg)
 		return 0; /* the table is gone, and so is what the rule said */
 	if (ev->kind == BF_EVENT_LOG && !strcmp(tg->u.user.name, "LOG")) {

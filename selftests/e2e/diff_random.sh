@@ -37,7 +37,8 @@ fresh_netns() {
 	done
 }
 
-save() { grep -v '^#' | sed 's/\[\([0-9]*\):\([0-9]*\)\]/[\1:\2]/'; }
+# iptables-save -c without its dated comment lines
+save() { grep -v '^#'; }
 
 for seed in $(seq "$first" $((first + count - 1))); do
 	fresh_netns

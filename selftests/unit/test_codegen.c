@@ -85,24 +85,45 @@ static struct result load_and_run(struct blob *b, unsigned int rule_index,
 	return r;
 }
 
-/* OUTPUT: one rule (ip, matches, verdict), then the ACCEPT policy. */
-static struct result one_rule(const struct ipt_ip *ip, const struct m *ms, unsigned int n,
-			      int verdict, const struct pkt_spec *spec)
+/*
+ * Start a table whose INPUT and FORWARD chains are empty ACCEPT policies;
+ * OUTPUT's rules follow (the first is entry 2). Returns OUTPUT's start.
+ */
+static unsigned int output_start(struct blob *b)
 {
-	static struct blob b;
+	blob_init(b);
+	blob_policy(b, NF_INET_LOCAL_IN, ACCEPT, 0);
+	blob_policy(b, NF_INET_FORWARD, ACCEPT, b->repl.size);
+	return b->repl.size;
+}
+
+/* End the table: OUTPUT's policy after its rules from out on. */
+static void output_end(struct blob *b, unsigned int out, int policy)
+{
+	blob_policy(b, NF_INET_LOCAL_OUT, policy, out);
+	blob_end(b);
+}
+
+/* The table: OUTPUT holds one rule (ip, matches, verdict), then ACCEPT. */
+static void one_rule_table(struct blob *b, const struct ipt_ip *ip, const struct m *ms,
+			   unsigned int n, int verdict)
+{
 	unsigned char mbuf[1024];
 	unsigned int i, mlen = 0, out;
 
 	for (i = 0; i < n; i++)
 		mlen += blob_match(mbuf + mlen, ms[i].name, ms[i].rev, ms[i].data, ms[i].size);
-	blob_init(&b);
-	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
-	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
-	out = b.repl.size;
-	blob_entry(&b, ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &verdict, sizeof(verdict));
-	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
-	blob_end(&b);
-	b.repl.num_counters = 4;
+	out = output_start(b);
+	blob_entry(b, ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &verdict, sizeof(verdict));
+	output_end(b, out, ACCEPT);
+}
+
+static struct result one_rule(const struct ipt_ip *ip, const struct m *ms, unsigned int n,
+			      int verdict, const struct pkt_spec *spec)
+{
+	static struct blob b;
+
+	one_rule_table(&b, ip, ms, n, verdict);
 	return load_and_run(&b, 2, spec, 1);
 }
 
@@ -372,20 +393,11 @@ TEST(limit_burst)
 {
 	/* 1/hour, burst 2, three packets through one loaded table: two hits */
 	struct xt_rateinfo rate = { .avg = XT_LIMIT_SCALE * 3600, .burst = 2 };
+	struct m m = { "limit", 0, &rate, sizeof(rate) };
 	static struct blob b;
-	unsigned char mbuf[256];
-	unsigned int mlen, out;
 	struct result r;
-	int v = DROP;
 
-	mlen = blob_match(mbuf, "limit", 0, &rate, sizeof(rate));
-	blob_init(&b);
-	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
-	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
-	out = b.repl.size;
-	blob_entry(&b, NULL, mbuf, mlen, XT_STANDARD_TARGET, 0, &v, sizeof(v));
-	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
-	blob_end(&b);
+	one_rule_table(&b, NULL, &m, 1, DROP);
 	r = load_and_run(&b, 2, &tcp80, 3);
 	ASSERT_EQ(0, r.ret);
 	EXPECT_EQ(NF_ACCEPT, r.verdict); /* the third is over the limit */
@@ -401,13 +413,9 @@ TEST(log_goes_on_and_queue_is_refused)
 	unsigned int out;
 
 	/* OUTPUT: LOG, then a DROP policy: LOG counts and the policy decides */
-	blob_init(&b);
-	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
-	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
-	out = b.repl.size;
+	out = output_start(&b);
 	blob_entry(&b, NULL, NULL, 0, "LOG", 0, &log, sizeof(log));
-	blob_policy(&b, NF_INET_LOCAL_OUT, DROP, out);
-	blob_end(&b);
+	output_end(&b, out, DROP);
 	r = load_and_run(&b, 2, &tcp80, 1);
 	ASSERT_EQ(0, r.ret);
 	EXPECT_EQ(1, r.rule_pkts);
@@ -424,16 +432,11 @@ TEST(user_chain_jump_return_goto)
 	unsigned int chain, out;
 	struct ipt_ip tcp = { .proto = IPPROTO_TCP };
 	struct result r;
-	int v;
 
 	/* OUTPUT: -p tcp -j C; -j DROP (policy ACCEPT). C: -p tcp -j RETURN */
-	blob_init(&b);
-	blob_policy(&b, NF_INET_LOCAL_IN, ACCEPT, 0);
-	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
-	out = b.repl.size;
-	/* jump offset patched once C's position is known */
-	v = 0;
-	blob_entry(&b, &tcp, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	out = output_start(&b);
+	/* the jump's offset is patched once C's position is known */
+	blob_verdict(&b, &tcp, 0);
 	blob_verdict(&b, NULL, DROP);
 	blob_policy(&b, NF_INET_LOCAL_OUT, ACCEPT, out);
 	blob_chain_head(&b, "C");
