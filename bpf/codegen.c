@@ -72,13 +72,13 @@ void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_
 		return;
 	}
 	if (!inv) {
-		bf_jmp_imm(p, BPF_JLT, reg, (int32_t)min, nomatch);
-		bf_jmp_imm(p, BPF_JGT, reg, (int32_t)max, nomatch);
+		bf_jmp32_imm(p, BPF_JLT, reg, min, nomatch);
+		bf_jmp32_imm(p, BPF_JGT, reg, max, nomatch);
 		return;
 	}
 	in_range_skip = bf_label_new(p);
-	bf_jmp_imm(p, BPF_JLT, reg, (int32_t)min, in_range_skip);
-	bf_jmp_imm(p, BPF_JLE, reg, (int32_t)max, nomatch);
+	bf_jmp32_imm(p, BPF_JLT, reg, min, in_range_skip);
+	bf_jmp32_imm(p, BPF_JLE, reg, max, nomatch);
 	bf_label_bind(p, in_range_skip);
 }
 
@@ -116,6 +116,7 @@ static void gen_prologue(struct bf_gen *g)
 	struct bf_prog *p = &g->prog;
 	bf_label drop = bf_label_new(p), start = bf_label_new(p);
 
+	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, BF_STK_CTX));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R6, BF_R1, k->ctx_skb.off));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R1, k->ctx_state.off));
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R6));
@@ -274,58 +275,127 @@ static int gen_rule(struct bf_gen *g, const struct xlate_rule *r, const struct b
 	return p->err;
 }
 
+static int start_part(struct bf_gen *g)
+{
+	if (g->out->n == BF_MAX_PARTS)
+		return -E2BIG;
+	bf_prog_init(&g->prog);
+	g->underflow = bf_label_new(&g->prog);
+	gen_prologue(g);
+	return g->prog.err;
+}
+
+/* End the current part: its copy of the policy, then link it. */
+static int finish_part(struct bf_gen *g)
+{
+	struct bf_prog *p = &g->prog;
+	int ret = 0;
+
+	if (bf_label_used(p, g->underflow)) {
+		bf_label_bind(p, g->underflow);
+		g->in_policy = true;
+		ret = gen_sequence(g, g->ir->underflow[g->hook],
+				   &(struct bf_cont){ .underflow = true });
+		g->in_policy = false;
+	}
+	if (!ret)
+		ret = bf_prog_link(p);
+	if (ret) {
+		bf_prog_release(p);
+		return ret;
+	}
+	g->out->parts[g->out->n++] = *p;
+	bf_prog_init(p);
+	return 0;
+}
+
+/* Go on in part n: a tail call, or a drop if it cannot be made (fail closed). */
+static void gen_tail_call(struct bf_gen *g, unsigned int n)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_FP, BF_STK_CTX));
+	bf_emit_ld_map_fd(p, BF_R2, g->maps->parts_fd);
+	bf_emit(p, BF_MOV64_IMM(BF_R3, (int)(g->hook * BF_MAX_PARTS + n)));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_tail_call));
+	bf_gen_exit(g, NF_DROP);
+}
+
+/* Between two of the chain's own rules: cut here if this part is full. */
+static int maybe_split(struct bf_gen *g, const struct bf_cont *cont)
+{
+	int ret;
+
+	if (g->depth != 1 || !cont->underflow || g->in_policy ||
+	    g->prog.branches < BF_PART_BRANCHES || g->out->n + 1 >= BF_MAX_PARTS)
+		return 0;
+	gen_tail_call(g, g->out->n + 1);
+	ret = finish_part(g);
+	return ret ? ret : start_part(g);
+}
+
 /*
  * Rules from start on, in order, until one ends every path (a verdict,
  * RETURN or goto that nothing can skip).
  */
 static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_cont *cont)
 {
-	struct bf_prog *p = &g->prog;
 	unsigned int i;
+	int err = -EINVAL;
 
+	g->depth++;
 	for (i = start; i < g->ir->num_rules; i++) {
-		bf_label next = bf_label_new(p);
+		bf_label next = bf_label_new(&g->prog);
 		bool falls;
-		int err;
 
 		err = gen_rule(g, &g->ir->rules[i], cont, next, &falls);
 		if (err)
-			return err;
-		bf_label_bind(p, next);
-		if (!falls && !bf_label_used(p, next))
-			return 0;
+			break;
+		bf_label_bind(&g->prog, next);
+		if (!falls && !bf_label_used(&g->prog, next))
+			break;
+		err = maybe_split(g, cont);
+		if (err)
+			break;
+		/* The validator guarantees no path runs off the end of the table. */
+		err = -EINVAL;
 	}
-	/* The validator guarantees no path runs off the end of the table. */
-	return -EINVAL;
+	g->depth--;
+	return err;
 }
 
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
-		    struct bf_prog *out, struct xlate_error *err)
+		    struct bf_hook_progs *out, struct xlate_error *err)
 {
-	struct bf_gen g = { .ir = ir, .maps = maps, .hook = hook, .err = err };
+	struct bf_gen g = { .ir = ir, .maps = maps, .hook = hook, .err = err, .out = out };
 	int ret;
 
+	out->n = 0;
 	g.kernel = bf_kernel(err);
 	if (!g.kernel)
 		return -errno;
-	bf_prog_init(&g.prog);
-	g.underflow = bf_label_new(&g.prog);
-	gen_prologue(&g);
-	ret = gen_sequence(&g, ir->hook_entry[hook], &(struct bf_cont){ .underflow = true });
-	if (!ret && bf_label_used(&g.prog, g.underflow)) {
-		bf_label_bind(&g.prog, g.underflow);
-		ret = gen_sequence(&g, ir->underflow[hook], &(struct bf_cont){ .underflow = true });
-	}
+	ret = start_part(&g);
 	if (!ret)
-		ret = bf_prog_link(&g.prog);
+		ret = gen_sequence(&g, ir->hook_entry[hook],
+				   &(struct bf_cont){ .underflow = true });
+	if (!ret)
+		ret = finish_part(&g);
+	else
+		bf_prog_release(&g.prog);
 	if (ret == -E2BIG || ret == -ERANGE)
 		snprintf(err->msg, sizeof(err->msg),
-			 "the ruleset is too large for one BPF program (%zu instructions)",
-			 g.prog.len);
-	if (ret) {
-		bf_prog_release(&g.prog);
-		return ret;
-	}
-	*out = g.prog;
-	return 0;
+			 "the ruleset is too large for BPF programs (%u parts of %zu instructions)",
+			 out->n + 1, g.prog.len);
+	if (ret)
+		bf_hook_progs_release(out);
+	return ret;
+}
+
+void bf_hook_progs_release(struct bf_hook_progs *progs)
+{
+	unsigned int i;
+
+	for (i = 0; i < progs->n; i++)
+		bf_prog_release(&progs->parts[i]);
+	progs->n = 0;
 }

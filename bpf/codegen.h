@@ -31,6 +31,7 @@
 #define BF_STK_KEY (-72) /* u32: scratch map key */
 #define BF_STK_L4 (-136) /* 64 bytes: transport header and options */
 #define BF_STK_SCRATCH (-200) /* 64 bytes for matches and targets */
+#define BF_STK_CTX (-208) /* the program's context, for the tail call to the next part */
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
 
@@ -42,11 +43,33 @@ struct bf_table_maps {
 	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
 	int events_fd; /* ring buffer of struct bf_event (LOG, REJECT) */
 	int state_fd; /* array of struct bf_limit_state, -1 if none */
+	int local_routes_fd; /* LPM trie of bpf/local_routes.h, -1 if none */
+	int parts_fd; /* program array: part k of hook h at h * BF_MAX_PARTS + k */
 	uint32_t table_id; /* names the table in events */
+};
+
+/*
+ * A long chain is cut into parts, each a program that tail-calls the next:
+ * the verifier walks a program depth first and keeps every untaken branch
+ * pending, at most 8192 of them (BPF_COMPLEXITY_LIMIT_JMP_SEQ), which a
+ * straight list of about a thousand rules reaches. A part ends after the
+ * rule that brings it over BF_PART_BRANCHES. The kernel allows 33 tail calls
+ * in a row; the dispatcher makes the first.
+ */
+#define BF_MAX_PARTS 32
+#define BF_PART_BRANCHES 6000
+
+struct bf_hook_progs {
+	struct bf_prog parts[BF_MAX_PARTS];
+	unsigned int n;
 };
 
 struct bf_gen {
 	struct bf_prog prog;
+	struct bf_hook_progs *out;
+	/* gen_sequence() nesting: parts are cut between the chain's own rules */
+	unsigned int depth;
+	bool in_policy;
 	const struct xlate_ir *ir;
 	const struct bf_kernel *kernel;
 	const struct bf_table_maps *maps;
@@ -73,11 +96,13 @@ const struct bf_match_gen *bf_match_gen_find(const struct xlate_ext_ops *ops);
 const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
 
 /*
- * Generate the program of built-in chain hook. On failure returns a negative
- * errno (-EOPNOTSUPP for what cannot be translated, with err naming it).
+ * Generate the programs of built-in chain hook: out->parts[0] is its entry.
+ * On failure returns a negative errno (-EOPNOTSUPP for what cannot be
+ * translated, with err naming it).
  */
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
-		    struct bf_prog *out, struct xlate_error *err);
+		    struct bf_hook_progs *out, struct xlate_error *err);
+void bf_hook_progs_release(struct bf_hook_progs *progs);
 
 /*
  * Send a struct bf_event of kind for rule r, with the packet's first bytes
@@ -96,7 +121,7 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop);
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
 /* A kernel field of the object in reg src: dst = src->field (bitfields too). */
 void bf_gen_load_field(struct bf_gen *g, int dst, int src, const struct bf_field *f, int size);
-/* Unsigned (min <= reg <= max) ^ inv, else to nomatch; [0, all] is elided. */
+/* (min <= reg <= max) ^ inv as u32, else to nomatch; [0, all] is elided. */
 void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_t all, bool inv,
 		  bf_label nomatch);
 int bf_gen_unsupported(struct bf_gen *g, const char *kind, const char *name, unsigned int rev,

@@ -75,16 +75,37 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		F(sk_buff, network_header, skb_network_header),
 		F(nf_hook_state, in, state_in),
 		F(nf_hook_state, out, state_out),
+		F(nf_hook_state, net, state_net),
 		F(net_device, name, dev_name),
 		F(net_device, type, dev_type),
 		F(net_device, hard_header_len, dev_hard_header_len),
+		F(net_device, ifindex, dev_ifindex),
 		F(nf_conn, status, ct_status),
+		F(sock, __sk_common, sk_common),
+		F(sock_common, skc_state, skc_state),
+		F(sock_common, skc_net, skc_net),
+		F(request_sock, __req_common, req_common),
+		F(sock_common, skc_listener, skc_listener),
 		F(sock, sk_socket, sk_socket),
 		F(socket, file, socket_file),
 		F(file, f_cred, file_cred),
 		F(cred, fsuid, cred_fsuid),
 		F(cred, fsgid, cred_fsgid),
+		F(cred, group_info, cred_group_info),
+		F(group_info, ngroups, groups_ngroups),
+		F(group_info, gid, groups_gid),
 #undef F
+	};
+	static const struct {
+		const char *name;
+		size_t off;
+	} kfuncs[] = {
+#define K(n) { #n, offsetof(struct bf_kernel, kfunc_##n) }
+		K(dynptr_from_skb),
+		K(iter_num_new),
+		K(iter_num_next),
+		K(iter_num_destroy),
+#undef K
 	};
 	unsigned int i;
 	int id;
@@ -95,12 +116,17 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		if (field(btf, fields[i].type, fields[i].name, f))
 			return -ENOENT;
 	}
-	id = btf__find_by_name_kind(btf, "bpf_dynptr_from_skb", BTF_KIND_FUNC);
-	if (id < 0) {
-		snprintf(why, sizeof(why), "kernel BTF has no kfunc bpf_dynptr_from_skb");
-		return -ENOENT;
+	for (i = 0; i < sizeof(kfuncs) / sizeof(kfuncs[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "bpf_%s", kfuncs[i].name);
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+		if (id < 0) {
+			snprintf(why, sizeof(why), "kernel BTF has no kfunc %s", name);
+			return -ENOENT;
+		}
+		*(int32_t *)((char *)k + kfuncs[i].off) = id;
 	}
-	k->kfunc_dynptr_from_skb = id;
 	return 0;
 }
 

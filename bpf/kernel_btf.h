@@ -18,13 +18,17 @@ struct bf_field {
 
 struct bf_kernel {
 	int32_t kfunc_dynptr_from_skb;
+	/* open-coded loops the verifier checks once, not once per turn */
+	int32_t kfunc_iter_num_new, kfunc_iter_num_next, kfunc_iter_num_destroy;
 	struct bf_field ctx_state, ctx_skb;
 	struct bf_field skb_len, skb_mark, skb_nfct, skb_pkt_type, skb_sk, skb_dev, skb_head,
 		skb_mac_header, skb_network_header;
-	struct bf_field state_in, state_out;
-	struct bf_field dev_name, dev_type, dev_hard_header_len;
+	struct bf_field state_in, state_out, state_net;
+	struct bf_field dev_name, dev_type, dev_hard_header_len, dev_ifindex;
 	struct bf_field ct_status;
+	struct bf_field sk_common, req_common, skc_state, skc_net, skc_listener;
 	struct bf_field sk_socket, socket_file, file_cred, cred_fsuid, cred_fsgid;
+	struct bf_field cred_group_info, groups_ngroups, groups_gid;
 };
 
 struct xlate_error;

@@ -12,6 +12,10 @@
 
 #include "events.h"
 #include "loader.h"
+#include "local_routes.h"
+
+/* addresses and broadcast routes of a netns: a few per address */
+#define BF_LOCAL_ROUTES_MAX 65536
 
 #define VERIFIER_LOG_SIZE (1u << 20)
 
@@ -78,6 +82,14 @@ static int load_prog(const char *name, const struct bf_prog *p, const struct bf_
 		lo.log_level = log ? 1 : 0;
 	}
 	fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p->insns, p->len, &lo);
+	if (fd < 0 && errno == ENOSPC && log) {
+		/* the log outgrew its buffer, which fails the load: log less, load again */
+		opts->log("verifier: (log truncated)");
+		lo.log_buf = NULL;
+		lo.log_size = 0;
+		lo.log_level = 0;
+		fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p->insns, p->len, &lo);
+	}
 	if (fd < 0) {
 		fd = -errno;
 		snprintf(err->msg, sizeof(err->msg), "the kernel refused program %s: %s%s", name,
@@ -97,7 +109,7 @@ static int map_failed(const char *what, struct xlate_error *err)
 	return ret;
 }
 
-static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir,
+static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool uses_local_routes,
 		       const struct bf_load_opts *opts, struct xlate_error *err)
 {
 	char name[BPF_OBJ_NAME_LEN];
@@ -108,6 +120,11 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir,
 					      bt->num_counters ? bt->num_counters : 1, NULL);
 	if (bt->maps.counters_fd < 0)
 		return map_failed("counters", err);
+	bf_obj_name(name, bt->name, "parts");
+	bt->maps.parts_fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, name, sizeof(uint32_t),
+					   sizeof(uint32_t), NF_INET_NUMHOOKS * BF_MAX_PARTS, NULL);
+	if (bt->maps.parts_fd < 0)
+		return map_failed("parts", err);
 	if (ir->num_state_slots) {
 		bf_obj_name(name, bt->name, "state");
 		bt->maps.state_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), 16,
@@ -124,26 +141,84 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir,
 	}
 	if (bt->maps.events_fd < 0)
 		return map_failed("events", err);
+	if (!uses_local_routes)
+		return 0;
+	if (opts && opts->local_routes_fd >= 0)
+		bt->maps.local_routes_fd = fcntl(opts->local_routes_fd, F_DUPFD_CLOEXEC, 0);
+	else
+		bt->maps.local_routes_fd = bf_local_routes_map_create();
+	if (bt->maps.local_routes_fd < 0)
+		return map_failed("local routes", err);
+	return 0;
+}
+
+int bf_local_routes_map_create(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "local_routes",
+			    sizeof(struct bf_local_route_key), sizeof(struct bf_local_route),
+			    BF_LOCAL_ROUTES_MAX, &o);
+	return fd < 0 ? -errno : fd;
+}
+
+/* "filter_INPUT" for a chain's entry, "filter_in.3" for its later parts */
+static void part_name(char *name, const char *table, unsigned int hook, unsigned int part)
+{
+	static const char *const short_names[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out",
+								   "post" };
+	char suffix[16];
+
+	if (!part) {
+		bf_obj_name(name, table, bf_hook_name(hook));
+		return;
+	}
+	snprintf(suffix, sizeof(suffix), "%s.%u", short_names[hook], part);
+	bf_obj_name(name, table, suffix);
+}
+
+/* Load the parts of a hook; the later ones go into the parts array. */
+static int load_parts(struct bf_bpf_table *bt, unsigned int hook, struct bf_hook_progs *progs,
+		      const struct bf_load_opts *opts, struct xlate_error *err)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	unsigned int i;
+
+	for (i = 0; i < progs->n; i++) {
+		uint32_t slot = hook * BF_MAX_PARTS + i;
+		int fd, ret = 0;
+
+		part_name(name, bt->name, hook, i);
+		fd = load_prog(name, &progs->parts[i], opts, err);
+		if (fd < 0)
+			return fd;
+		if (i && bpf_map_update_elem(bt->maps.parts_fd, &slot, &fd, BPF_ANY))
+			ret = -errno;
+		if (!i)
+			bt->prog_fds[hook] = fd;
+		else
+			close(fd); /* the parts array holds it */
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
 static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigned int hook,
 		     const struct bf_load_opts *opts, struct xlate_error *err)
 {
-	char name[BPF_OBJ_NAME_LEN];
-	struct bf_prog prog;
+	struct bf_hook_progs *progs = calloc(1, sizeof(*progs));
 	int ret;
 
-	ret = bf_codegen_hook(ir, &bt->maps, hook, &prog, err);
-	if (ret)
-		return ret;
-	bf_obj_name(name, bt->name, bf_hook_name(hook));
-	ret = load_prog(name, &prog, opts, err);
-	bf_prog_release(&prog);
-	if (ret < 0)
-		return ret;
-	bt->prog_fds[hook] = ret;
-	return 0;
+	if (!progs)
+		return -ENOMEM;
+	ret = bf_codegen_hook(ir, &bt->maps, hook, progs, err);
+	if (!ret)
+		ret = load_parts(bt, hook, progs, opts, err);
+	bf_hook_progs_release(progs);
+	free(progs);
+	return ret;
 }
 
 int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
@@ -164,9 +239,10 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 	for (h = 0; h < NF_INET_NUMHOOKS; h++)
 		bt->prog_fds[h] = -1;
 	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
+	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
 	ret = xlate_ir_build(t, &ir);
 	if (!ret)
-		ret = create_maps(bt, ir, opts, err);
+		ret = create_maps(bt, ir, xlate_table_uses_match(t, "addrtype"), opts, err);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++)
 		if (t->valid_hooks & (1u << h))
 			ret = load_hook(bt, ir, h, opts, err);
@@ -194,6 +270,11 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 		close(bt->maps.events_fd);
 	if (bt->maps.state_fd >= 0)
 		close(bt->maps.state_fd);
+	if (bt->maps.local_routes_fd >= 0)
+		close(bt->maps.local_routes_fd);
+	/* the last user reference: the kernel empties the array, parts are freed */
+	if (bt->maps.parts_fd >= 0)
+		close(bt->maps.parts_fd);
 	free(bt);
 }
 

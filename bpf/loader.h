@@ -17,6 +17,8 @@ struct bf_load_opts {
 	void (*log)(const char *line);
 	/* ring buffer for LOG and REJECT events; < 0: each table makes its own */
 	int events_fd;
+	/* the netns's local routes (bpf/local_routes.h); < 0: an empty one */
+	int local_routes_fd;
 };
 
 struct bf_bpf_table {

@@ -102,18 +102,21 @@ static void add_fixup(struct bf_prog *p, bf_label l)
 
 void bf_jmp_imm(struct bf_prog *p, int op, int reg, int32_t imm, bf_label l)
 {
+	p->branches++;
 	bf_emit(p, BF_JMP_IMM(op, reg, imm, 0));
 	add_fixup(p, l);
 }
 
 void bf_jmp32_imm(struct bf_prog *p, int op, int reg, uint32_t imm, bf_label l)
 {
+	p->branches++;
 	bf_emit(p, BF_JMP32_IMM(op, reg, (int32_t)imm, 0));
 	add_fixup(p, l);
 }
 
 void bf_jmp_reg(struct bf_prog *p, int op, int dst, int src, bf_label l)
 {
+	p->branches++;
 	bf_emit(p, BF_JMP_REG(op, dst, src, 0));
 	add_fixup(p, l);
 }

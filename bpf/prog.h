@@ -34,6 +34,8 @@ struct bf_prog {
 	size_t nr_labels, labels_cap;
 	struct bf_fixup *fixups;
 	size_t nr_fixups, fixups_cap;
+	/* conditional jumps emitted: each is a state the verifier may keep pending */
+	unsigned int branches;
 	/* first error (-ENOMEM, -E2BIG), sticky so emitters need not check */
 	int err;
 };

@@ -58,3 +58,23 @@ bf_daemon_stop() {
 	kill -TERM "$BF_DAEMON_PID" 2>/dev/null
 	wait "$BF_DAEMON_PID"
 }
+
+# A peer netns joined to this sandbox by veth: bf0 10.99.0.1/24 here, bf1
+# 10.99.0.2/24 there. inpeer CMD... runs a command in the peer.
+bf_veth_peer() {
+	BF_PEER="bfpeer$$"
+	ip netns add "$BF_PEER" || return 1
+	trap 'ip netns del "$BF_PEER" 2>/dev/null' EXIT
+	ip link add bf0 type veth peer name bf1 &&
+		ip link set bf1 netns "$BF_PEER" &&
+		ip addr add 10.99.0.1/24 dev bf0 &&
+		ip link set bf0 up &&
+		ip -n "$BF_PEER" addr add 10.99.0.2/24 dev bf1 &&
+		ip -n "$BF_PEER" link set bf1 up &&
+		ip -n "$BF_PEER" link set lo up
+}
+
+inpeer() { ip netns exec "$BF_PEER" "$@"; }
+
+# count of packets on rule N of chain C, as iptables -L -v -x prints it
+bf_pkts() { "$BF_IPT" -L "$1" -n -v -x --line-numbers | awk -v n="$2" '$1 == n { print $2 }'; }

@@ -35,6 +35,7 @@ run_one test_codegen "$objtree/selftests/unit/test_codegen"
 run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"
+run_one matches bash "$top/selftests/e2e/matches.sh" "$objtree"
 run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
 
 summary="$passed passed, $failed failed"

@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
-#include <linux/sockios.h>
 
 #include "../bpf/attach.h"
 #include "conntrack.h"
 #include "enforce.h"
 #include "events.h"
+#include "local_routes.h"
 #include "log.h"
 
 static struct bf_load_opts load_opts;
@@ -29,39 +26,25 @@ int bf_enforce_init(const struct bf_opts *opts)
 	load_opts.verifier_log = opts->verbose & BF_VERBOSE_BPF;
 	load_opts.bytecode = opts->verbose & BF_VERBOSE_BYTECODE;
 	load_opts.log = log_line;
+	load_opts.local_routes_fd = -1;
 	load_opts.events_fd = bf_events_open();
 	return load_opts.events_fd < 0 ? load_opts.events_fd : 0;
 }
 
-/*
- * A netfilter link attaches in the caller's network namespace: enter the
- * client socket's for the time of the attach, as the kernel would have
- * acted in sock_net(sk).
- */
-static int attach_in_netns(int sockfd, const struct bf_bpf_table *bt, struct bf_netns *ns,
-			   struct xlate_error *err)
-{
-	int target, home, ret;
+struct attach_args {
+	const struct bf_bpf_table *bt;
+	struct bf_netns *ns;
+	struct xlate_error *err;
+};
 
-	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0)
-		return -errno;
-	target = ioctl(sockfd, SIOCGSKNS);
-	if (target < 0) {
-		ret = -errno;
-		close(home);
-		return ret;
-	}
-	ret = setns(target, CLONE_NEWNET) ? -errno : bf_attach(bt, &ns->filter_link, err);
-	if (!ret && ns->raw_fd < 0)
-		ns->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	if (setns(home, CLONE_NEWNET)) {
-		/* cannot happen for a privileged daemon; never serve from the wrong netns */
-		bf_err("cannot return to the daemon's network namespace: %s", strerror(errno));
-		abort();
-	}
-	close(target);
-	close(home);
+/* In the client's netns: attach, and open the socket REJECT answers from. */
+static int attach_here(void *arg)
+{
+	struct attach_args *a = arg;
+	int ret = bf_attach(a->bt, &a->ns->filter_link, a->err);
+
+	if (!ret && a->ns->raw_fd < 0)
+		a->ns->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	return ret;
 }
 
@@ -85,6 +68,7 @@ static int add_counters(const struct bf_bpf_table *bt, struct xt_counters *to)
 int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	       struct xt_counters *old, struct xlate_error *err)
 {
+	struct bf_load_opts opts;
 	struct bf_bpf_table *bt;
 	int ret;
 
@@ -98,12 +82,25 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		}
 		ns->conntrack = true;
 	}
-	ret = bf_bpf_table_load(next, &load_opts, &bt, err);
+	if (ns->local_routes_fd < 0 && xlate_table_uses_match(next, "addrtype")) {
+		ret = bf_local_routes_open(ns, sockfd);
+		if (ret) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "cannot mirror the local routing table for -m addrtype: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	opts = load_opts;
+	opts.local_routes_fd = ns->local_routes_fd;
+	ret = bf_bpf_table_load(next, &opts, &bt, err);
 	if (ret)
 		return ret;
-	if (!ns->filter_link)
-		ret = attach_in_netns(sockfd, bt, ns, err);
-	else
+	if (!ns->filter_link) {
+		struct attach_args a = { bt, ns, err };
+
+		ret = bf_netns_enter(sockfd, attach_here, &a);
+	} else
 		ret = bf_attach_switch(ns->filter_link, bt);
 	if (ret) {
 		bf_bpf_table_free(bt);

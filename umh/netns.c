@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/sockios.h>
 
 #include "../bpf/loader.h"
 #include "enforce.h"
+#include "local_routes.h"
+#include "log.h"
 #include "netns.h"
 
 static struct bf_netns *all_netns;
@@ -18,7 +27,7 @@ struct bf_netns *bf_netns_get(uint64_t cookie)
 	if (!ns)
 		return NULL;
 	ns->cookie = cookie;
-	ns->raw_fd = -1;
+	ns->raw_fd = ns->local_routes_fd = ns->route_mon_fd = ns->route_dump_fd = -1;
 	ns->next = all_netns;
 	all_netns = ns;
 	return ns;
@@ -41,7 +50,37 @@ void bf_netns_free_all(void)
 
 		all_netns = ns->next;
 		bf_enforce_release(ns);
+		bf_local_routes_close(ns);
 		xlate_table_free(ns->filter);
 		free(ns);
 	}
+}
+
+struct bf_netns *bf_netns_first(void)
+{
+	return all_netns;
+}
+
+int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg)
+{
+	int target, home, ret;
+
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return -errno;
+	target = ioctl(sockfd, SIOCGSKNS);
+	if (target < 0) {
+		ret = -errno;
+		close(home);
+		return ret;
+	}
+	ret = setns(target, CLONE_NEWNET) ? -errno : fn(arg);
+	if (setns(home, CLONE_NEWNET)) {
+		/* cannot happen for a privileged daemon; never serve from the wrong netns */
+		bf_err("cannot return to the daemon's network namespace: %s", strerror(errno));
+		abort();
+	}
+	close(target);
+	close(home);
+	return ret;
 }

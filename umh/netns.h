@@ -26,6 +26,8 @@ struct bf_netns {
 	int raw_fd;
 	/* connection tracking turned on for this netns (umh/conntrack.c) */
 	bool conntrack;
+	/* -m addrtype's mirror of the local routing table (umh/local_routes.c) */
+	int local_routes_fd, route_mon_fd, route_dump_fd;
 	struct bf_netns *next;
 };
 
@@ -33,5 +35,14 @@ struct bf_netns *bf_netns_get(uint64_t cookie);
 /* The netns whose filter table's programs carry this id, or NULL. */
 struct bf_netns *bf_netns_by_table_id(uint32_t id);
 void bf_netns_free_all(void);
+/* For walking all namespaces: the first, then ns->next. */
+struct bf_netns *bf_netns_first(void);
+
+/*
+ * Run fn(arg) in the network namespace of the socket sockfd, then come back:
+ * what it creates (links, sockets) belongs to that netns, as the kernel would
+ * have acted in sock_net(sk). Returns fn's result or a negative errno.
+ */
+int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg);
 
 #endif /* BPFILTER_UMH_NETNS_H */

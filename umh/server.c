@@ -17,6 +17,8 @@
 #include "ipt.h"
 #include "log.h"
 #include "events.h"
+#include "local_routes.h"
+#include "netns.h"
 #include "server.h"
 
 /* A client gets this long to send its request and read the answer. */
@@ -118,31 +120,79 @@ static int stop_signals_fd(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
+#define SERVER_FIXED_FDS 3
+
+/* The daemon's sockets, then each netns's route watcher; returns how many. */
+static nfds_t poll_set(struct pollfd **fds, nfds_t *cap, int listen_fd, int sig_fd)
+{
+	struct bf_netns *ns;
+	nfds_t n = SERVER_FIXED_FDS;
+
+	for (ns = bf_netns_first(); ns; ns = ns->next)
+		n += ns->route_mon_fd >= 0;
+	if (n > *cap) {
+		struct pollfd *bigger = realloc(*fds, n * sizeof(**fds));
+
+		if (!bigger)
+			return 0;
+		*fds = bigger;
+		*cap = n;
+	}
+	(*fds)[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+	(*fds)[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	(*fds)[2] = (struct pollfd){ .fd = bf_events_poll_fd(), .events = POLLIN };
+	n = SERVER_FIXED_FDS;
+	for (ns = bf_netns_first(); ns; ns = ns->next)
+		if (ns->route_mon_fd >= 0)
+			(*fds)[n++] = (struct pollfd){ .fd = ns->route_mon_fd, .events = POLLIN };
+	return n;
+}
+
+static void update_local_routes(const struct pollfd *fds, nfds_t n)
+{
+	struct bf_netns *ns;
+	nfds_t i;
+
+	for (i = SERVER_FIXED_FDS; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		for (ns = bf_netns_first(); ns; ns = ns->next)
+			if (ns->route_mon_fd == fds[i].fd)
+				bf_local_routes_update(ns);
+	}
+}
+
 int bf_server_run(const struct bf_opts *opts, int listen_fd)
 {
-	struct pollfd fds[3];
-	int sig_fd;
+	struct pollfd *fds = NULL;
+	nfds_t n, cap = 0;
+	int sig_fd, ret = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	sig_fd = stop_signals_fd();
 	if (sig_fd < 0)
 		return -errno;
-	fds[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
-	fds[2] = (struct pollfd){ .fd = bf_events_poll_fd(), .events = POLLIN };
 	for (;;) {
 		int conn;
 
-		if (poll(fds, 3, -1) < 0) {
+		n = poll_set(&fds, &cap, listen_fd, sig_fd);
+		if (!n) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (poll(fds, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			close(sig_fd);
-			return -errno;
-		}
-		if (fds[1].revents)
+			ret = -errno;
 			break;
+		}
+		if (fds[1].revents) {
+			bf_info("stopping");
+			break;
+		}
 		if (fds[2].revents)
 			bf_events_drain();
+		update_local_routes(fds, n);
 		if (!fds[0].revents)
 			continue;
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -151,7 +201,7 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 		handle_conn(opts, conn);
 		close(conn);
 	}
-	bf_info("stopping");
+	free(fds);
 	close(sig_fd);
-	return 0;
+	return ret;
 }

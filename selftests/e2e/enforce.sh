@@ -16,22 +16,11 @@ bf_sandbox "$@"
 BF_OBJTREE=$(cd "$1" && pwd)
 BF_LOG=$(mktemp)
 ipt="$BF_OBJTREE/scripts/iptables-bpfilter"
-peer="bfpeer$$"
-
-ip netns add "$peer"
-trap 'ip netns del "$peer" 2>/dev/null' EXIT
-ip link add bf0 type veth peer name bf1
-ip link set bf1 netns "$peer"
-ip addr add 10.99.0.1/24 dev bf0
-ip link set bf0 up
-ip -n "$peer" addr add 10.99.0.2/24 dev bf1
-ip -n "$peer" link set bf1 up
-ip -n "$peer" link set lo up
-inpeer() { ip netns exec "$peer" "$@"; }
+BF_IPT=$ipt
+bf_veth_peer || exit 1
 ping_ok() { inpeer ping -c1 -W1 10.99.0.1 >/dev/null 2>&1; }
 ping_fails() { ! ping_ok; }
-# count of packets on rule N of chain C, as iptables -L -v -x prints it
-pkts() { "$ipt" -L "$1" -n -v -x --line-numbers | awk -v n="$2" '$1 == n { print $2 }'; }
+pkts() { bf_pkts "$@"; }
 policy_pkts() { "$ipt" -L "$1" -n -v -x | sed -n 's/.*(policy [A-Z]* \([0-9]*\) packets.*/\1/p'; }
 
 bf_check "bpfilterd starts" bf_daemon_start

@@ -19,6 +19,7 @@ import sys
 SRC_POOL = ["127.0.0.1", "127.1.2.3", "127.1.2.200", "127.9.0.1", "10.0.0.1", "10.0.5.9",
             "192.0.2.7", "198.51.100.1"]
 DST_POOL = ["127.0.0.1", "127.1.2.3", "127.5.5.5", "127.200.0.9"]
+TOS_POOL = [0, 0x10, 0x28, 0xb8, 0x12]
 PORTS = [0, 1, 22, 53, 80, 443, 1024, 8080, 40000, 65535]
 TCP_FLAGS = ["SYN", "ACK", "FIN", "RST", "PSH", "URG"]
 FLAG_BITS = {"FIN": 1, "SYN": 2, "RST": 4, "PSH": 8, "ACK": 16, "URG": 32}
@@ -66,6 +67,25 @@ def l4_matches(r, proto):
     return m
 
 
+def header_matches(r):
+    m = []
+    if r.random() < 0.08:
+        m.append("-m ttl --ttl-%s %d" % (r.choice(["eq", "lt", "gt"]), r.choice([1, 2, 64, 200])))
+    if r.random() < 0.08:
+        m.append("-m dscp %s--dscp %d" % (neg(r), r.choice(TOS_POOL) >> 2))
+    if r.random() < 0.08:
+        m.append("-m tos %s--tos 0x%02x/0x%02x" % (neg(r), r.choice(TOS_POOL) & 0x1c, 0x1c))
+    return m
+
+
+def addrtype_match(r, chain):
+    types = ",".join(r.sample(["LOCAL", "UNICAST", "BROADCAST", "MULTICAST"], r.randint(1, 2)))
+    m = "-m addrtype %s--%s-type %s" % (neg(r), r.choice(["src", "dst"]), types)
+    if r.random() < 0.3 and chain in ("INPUT", "OUTPUT"):
+        m += " --limit-iface-in" if chain == "INPUT" else " --limit-iface-out"
+    return m
+
+
 def rule(r, chain, jumps):
     m = []
     if r.random() < 0.4:
@@ -92,6 +112,13 @@ def rule(r, chain, jumps):
                                                                    "multicast"])))
     if r.random() < 0.05:
         m.append('-m comment --comment "c%d"' % r.randint(0, 99))
+    m += header_matches(r)
+    if r.random() < 0.1:
+        m.append(addrtype_match(r, chain))
+    if chain == "OUTPUT" and r.random() < 0.1:
+        m.append(r.choice(["-m owner --uid-owner 0", "-m owner ! --uid-owner 1-5",
+                           "-m owner %s--socket-exists" % neg(r, 0.5),
+                           "-m owner --gid-owner 0 --suppl-groups"]))
     t = r.random()
     if t < 0.15:
         target = ""
@@ -157,8 +184,9 @@ def packet(r):
         frag = 0x4000  # DF
     src, dst = r.choice(SRC_POOL), r.choice(DST_POOL)
     total = 20 + len(l4) + len(payload)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, r.choice([0, 0x10]), total, r.getrandbits(16), frag,
-                     64, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, r.choice(TOS_POOL), total, r.getrandbits(16),
+                     frag, r.choice([1, 64, 64, 255]), proto, 0, socket.inet_aton(src),
+                     socket.inet_aton(dst))
     return ip + l4 + payload, dst
 
 

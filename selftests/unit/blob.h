@@ -11,7 +11,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#define BLOB_MAX 16384
+#define BLOB_MAX (1 << 20)
 #define FILTER_HOOKS ((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))
 #define VERDICT(v) (-(v)-1)
 

@@ -16,6 +16,8 @@ struct pkt_spec {
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
 	uint16_t frag; /* frag_off, host order */
+	uint8_t ttl; /* 0: 64 */
+	uint8_t tos;
 	unsigned int payload; /* bytes after the transport header */
 	const uint8_t *tcp_opts;
 	unsigned int tcp_optlen; /* multiple of 4 */
@@ -32,7 +34,8 @@ static inline unsigned int pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	memset(buf, 0, 1500);
 	ip->version = 4;
 	ip->ihl = 5;
-	ip->ttl = 64;
+	ip->ttl = s->ttl ? s->ttl : 64;
+	ip->tos = s->tos;
 	ip->protocol = s->proto;
 	ip->frag_off = htons(s->frag);
 	inet_pton(AF_INET, s->src ? s->src : "10.0.0.1", &ip->saddr);

@@ -10,21 +10,27 @@
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <bpf/bpf.h>
+#include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_dscp.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_length.h>
 #include <linux/netfilter/xt_limit.h>
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_owner.h>
 #include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ipt_LOG.h>
+#include <linux/netfilter_ipv4/ipt_ttl.h>
 #include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
 
 #include "kselftest_harness.h"
 
 #include "../../bpf/loader.h"
+#include "../../bpf/local_routes.h"
 #include "blob.h"
 #include "pkt.h"
 
@@ -58,6 +64,9 @@ static int run(struct bf_bpf_table *bt, const struct pkt_spec *spec, uint32_t *v
 	return 0;
 }
 
+/* How load_and_run() loads: NULL, or a test's own maps. */
+static const struct bf_load_opts *load_opts;
+
 /* Load blob b and run spec through its OUTPUT program `times` times. */
 static struct result load_and_run(struct blob *b, unsigned int rule_index,
 				  const struct pkt_spec *spec, int times)
@@ -70,7 +79,7 @@ static struct result load_and_run(struct blob *b, unsigned int rule_index,
 
 	r.ret = xlate_table_translate(&b->repl, b->entries, &t, &err);
 	if (!r.ret)
-		r.ret = bf_bpf_table_load(t, NULL, &bt, &err);
+		r.ret = bf_bpf_table_load(t, load_opts, &bt, &err);
 	snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
 	while (!r.ret && times--)
 		r.ret = run(bt, spec, &r.verdict);
@@ -368,6 +377,141 @@ TEST(iprange_length_mark_pkttype_comment)
 	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
 }
 
+TEST(ttl_modes)
+{
+	struct ipt_ttl_info t = { .mode = IPT_TTL_EQ, .ttl = 64 };
+	struct m m = { "ttl", 0, &t, sizeof(t) };
+	struct pkt_spec low = tcp80;
+
+	low.ttl = 3;
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	EXPECT_EQ(0, matched(NULL, &m, &low));
+	t.mode = IPT_TTL_NE;
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	EXPECT_EQ(1, matched(NULL, &m, &low));
+	t = (struct ipt_ttl_info){ .mode = IPT_TTL_LT, .ttl = 4 };
+	EXPECT_EQ(1, matched(NULL, &m, &low));
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	t.ttl = 3; /* strictly less */
+	EXPECT_EQ(0, matched(NULL, &m, &low));
+	t = (struct ipt_ttl_info){ .mode = IPT_TTL_GT, .ttl = 63 };
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	EXPECT_EQ(0, matched(NULL, &m, &low));
+	t.mode = 7; /* unknown: never matches, as in the kernel */
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+}
+
+TEST(tos_and_dscp)
+{
+	struct xt_tos_match_info tos = { .tos_mask = 0x1c, .tos_value = 0x10 };
+	struct xt_dscp_info dscp = { .dscp = 10 };
+	struct m m = { "tos", 1, &tos, sizeof(tos) };
+	struct pkt_spec af11 = tcp80;
+
+	af11.tos = 0x28 | 0x02; /* DSCP 10 (AF11), ECN 2 */
+	EXPECT_EQ(0, matched(NULL, &m, &af11)); /* 0x2a & 0x1c = 0x08 */
+	af11.tos = 0x12;
+	EXPECT_EQ(1, matched(NULL, &m, &af11));
+	tos.invert = 1;
+	EXPECT_EQ(0, matched(NULL, &m, &af11));
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	m = (struct m){ "dscp", 0, &dscp, sizeof(dscp) };
+	af11.tos = 0x28 | 0x03;
+	EXPECT_EQ(1, matched(NULL, &m, &af11)); /* ECN bits are not DSCP */
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	dscp.invert = 1;
+	EXPECT_EQ(0, matched(NULL, &m, &af11));
+	dscp.dscp = 64; /* over 6 bits: the kernel's EDOM */
+	EXPECT_EQ(-EDOM, matched(NULL, &m, &af11));
+}
+
+/* BPF_PROG_TEST_RUN's packets have no socket; traffic tests the rest. */
+TEST(owner_without_a_socket)
+{
+	struct xt_owner_match_info o = { .match = XT_OWNER_SOCKET };
+	struct m m = { "owner", 1, &o, sizeof(o) };
+
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	o.invert = XT_OWNER_SOCKET;
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	o = (struct xt_owner_match_info){ .match = XT_OWNER_UID, .uid_max = 0 };
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	o.invert = XT_OWNER_UID; /* owner_mt(): (match ^ invert) == 0 */
+	EXPECT_EQ(1, matched(NULL, &m, &tcp80));
+	/* the supplementary group loop passes the verifier */
+	o = (struct xt_owner_match_info){ .match = XT_OWNER_GID | XT_OWNER_SUPPL_GROUPS,
+					  .gid_min = 4242,
+					  .gid_max = 4242 };
+	EXPECT_EQ(0, matched(NULL, &m, &tcp80));
+	o = (struct xt_owner_match_info){ .match = XT_OWNER_UID, .uid_max = 0xffffffff };
+	/* (uid_t)-1 is no user: EINVAL */
+	EXPECT_EQ(-EINVAL, matched(NULL, &m, &tcp80));
+}
+
+static void add_local_route(int fd, const char *addr, uint32_t len, uint32_t type, uint32_t dev)
+{
+	struct bf_local_route_key k = { .prefixlen = len };
+	struct bf_local_route v = { .type = type, .ifindex = dev };
+
+	inet_pton(AF_INET, addr, &k.addr);
+	bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+}
+
+TEST(addrtype_special_and_local_addresses)
+{
+	struct xt_addrtype_info_v1 a = { .dest = XT_ADDRTYPE_UNICAST };
+	struct xt_addrtype_info a0 = { .source = XT_ADDRTYPE_LOCAL, .invert_source = 1 };
+	struct m m = { "addrtype", 1, &a, sizeof(a) };
+	struct pkt_spec to = tcp80;
+	struct bf_load_opts opts = { .events_fd = -1 };
+
+	/* the daemon's mirror of the local table, here filled by hand */
+	opts.local_routes_fd = bf_local_routes_map_create();
+	ASSERT_LE(0, opts.local_routes_fd);
+	add_local_route(opts.local_routes_fd, "10.0.0.2", 32, RTN_LOCAL, 1);
+	add_local_route(opts.local_routes_fd, "127.0.0.0", 8, RTN_LOCAL, 1);
+	add_local_route(opts.local_routes_fd, "10.0.0.255", 32, RTN_BROADCAST, 1);
+	load_opts = &opts;
+
+	to.dst = "10.0.0.9";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	a.flags = XT_ADDRTYPE_INVERT_DEST;
+	EXPECT_EQ(0, matched(NULL, &m, &to));
+	a = (struct xt_addrtype_info_v1){ .dest = XT_ADDRTYPE_LOCAL };
+	EXPECT_EQ(0, matched(NULL, &m, &to));
+	to.dst = "10.0.0.2";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	to.dst = "127.3.4.5"; /* a prefix route of the local table */
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	a.dest = XT_ADDRTYPE_BROADCAST;
+	to.dst = "10.0.0.255";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	to.dst = "255.255.255.255";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	to.dst = "0.1.2.3"; /* 0.0.0.0/8 counts as broadcast */
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	a.dest = XT_ADDRTYPE_MULTICAST;
+	to.dst = "224.0.0.251";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	/* source and destination must both match */
+	a.source = XT_ADDRTYPE_LOCAL;
+	EXPECT_EQ(0, matched(NULL, &m, &to));
+	to.src = "10.0.0.2";
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	/* revision 0 */
+	m = (struct m){ "addrtype", 0, &a0, sizeof(a0) };
+	EXPECT_EQ(0, matched(NULL, &m, &to));
+	a0.invert_source = 0;
+	EXPECT_EQ(1, matched(NULL, &m, &to));
+	/* --limit-iface-in where there is no input device */
+	a = (struct xt_addrtype_info_v1){ .dest = XT_ADDRTYPE_LOCAL,
+					  .flags = XT_ADDRTYPE_LIMIT_IFACE_IN };
+	m = (struct m){ "addrtype", 1, &a, sizeof(a) };
+	EXPECT_EQ(-EINVAL, matched(NULL, &m, &to));
+	load_opts = NULL;
+	close(opts.local_routes_fd);
+}
+
 TEST(state_and_conntrack_without_a_connection)
 {
 	struct xt_state_info st = { .statemask = XT_STATE_INVALID };
@@ -454,6 +598,35 @@ TEST(user_chain_jump_return_goto)
 	r = load_and_run(&b, 2, &tcp80, 1);
 	ASSERT_EQ(0, r.ret);
 	EXPECT_EQ(NF_ACCEPT, r.verdict);
+}
+
+/* More rules than one program can hold: the parts chain by tail calls. */
+TEST(long_chain_is_cut_into_parts)
+{
+	static struct blob b;
+	struct xt_tcp tcp = { .spts = { 0, 0xffff }, .dpts = { 81, 81 } };
+	int drop = DROP;
+	unsigned char mbuf[128];
+	unsigned int i, out, mlen, n = 4000;
+	struct ipt_ip ip = ip_of("10.1.2.3", "255.255.255.255", IPPROTO_TCP, 0);
+	struct pkt_spec udp = udp53;
+	struct result r;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		tcp.dpts[0] = tcp.dpts[1] = (uint16_t)(i == n - 1 ? 80 : 81 + i);
+		mlen = blob_match(mbuf, "tcp", 0, &tcp, sizeof(tcp));
+		blob_entry(&b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
+	}
+	output_end(&b, out, ACCEPT);
+	r = load_and_run(&b, 2 + n - 1, &tcp80, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict); /* the last rule, in the last part */
+	EXPECT_EQ(1, r.rule_pkts);
+	udp.src = "10.1.2.3";
+	r = load_and_run(&b, 2 + n, &udp, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* the policy, at the end of the chain */
+	EXPECT_EQ(1, r.rule_pkts);
 }
 
 TEST_HARNESS_MAIN
