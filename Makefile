@@ -6,6 +6,7 @@
 #   make V=1             show the commands
 #   make check           build and run the selftests
 #   make install         install into $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make bench-tools     build scripts/bench.sh's helpers
 #   make clean           remove the build directory's objects
 #
 # Each directory lists its objects in its own Makefile (<dir>-y := ...).
@@ -92,6 +93,15 @@ $(objtree)/scripts/%: $(srctree)/scripts/wrapper.sh.in
 	$(Q)mkdir -p $(dir $@)
 	$(Q)sed 's/@TOOL@/$(subst -bpfilter,,$*)/' $< > $@ && chmod +x $@
 
+BENCH_TOOLS := $(objtree)/scripts/bench/udpflood $(objtree)/scripts/bench/testrun
+
+$(objtree)/scripts/bench/%: $(srctree)/scripts/bench/%.c
+	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BF_CFLAGS) $(CFLAGS) -o $@ $< $(LIBBPF_LIBS)
+
+bench-tools: $(BENCH_TOOLS)
+
 check: all
 	$(Q)$(srctree)/selftests/run.sh $(objtree)
 
@@ -110,7 +120,7 @@ clean:
 	rm -rf $(objtree)/xlate $(objtree)/sockopt $(objtree)/bpf $(objtree)/umh \
 		$(objtree)/selftests $(objtree)/scripts
 
-.PHONY: all check install clean
+.PHONY: all bench-tools check install clean
 .DELETE_ON_ERROR:
 
 -include $(ALL_OBJS:.o=.d)
