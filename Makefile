@@ -86,7 +86,7 @@ $(PRELOAD_LIB): $(call objs,sockopt) $(objtree)/sockopt/preload.o
 
 $(DAEMON): $(call objs,umh) $(BPF_LIB) $(XLATE_LIB) $(call objs,sockopt)
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) -lz
 
 $(objtree)/scripts/%: $(srctree)/scripts/wrapper.sh.in
 	$(quiet_cmd) GEN $(patsubst $(objtree)/%,%,$@)

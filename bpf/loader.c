@@ -221,25 +221,43 @@ static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigne
 	return ret;
 }
 
+static uint32_t last_id;
+
+void bf_bpf_table_reserve_id(uint32_t id)
+{
+	if (id > last_id)
+		last_id = id;
+}
+
+struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned int num_counters)
+{
+	struct bf_bpf_table *bt = calloc(1, sizeof(*bt));
+	unsigned int h;
+
+	if (!bt)
+		return NULL;
+	bf_bpf_table_reserve_id(id);
+	bt->id = id;
+	bt->maps.table_id = id;
+	snprintf(bt->name, sizeof(bt->name), "%s", name);
+	bt->num_counters = num_counters;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		bt->prog_fds[h] = -1;
+	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
+	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
+	return bt;
+}
+
 int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
 		      struct bf_bpf_table **out, struct xlate_error *err)
 {
-	struct bf_bpf_table *bt = calloc(1, sizeof(*bt));
-	static uint32_t last_id;
+	struct bf_bpf_table *bt = bf_bpf_table_new(t->name, last_id + 1, t->num_entries);
 	struct xlate_ir *ir = NULL;
 	unsigned int h;
 	int ret;
 
 	if (!bt)
 		return -ENOMEM;
-	bt->id = ++last_id;
-	bt->maps.table_id = bt->id;
-	snprintf(bt->name, sizeof(bt->name), "%s", t->name);
-	bt->num_counters = t->num_entries;
-	for (h = 0; h < NF_INET_NUMHOOKS; h++)
-		bt->prog_fds[h] = -1;
-	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
-	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
 	ret = xlate_ir_build(t, &ir);
 	if (!ret)
 		ret = create_maps(bt, ir, xlate_table_uses_match(t, "addrtype"), opts, err);

@@ -39,6 +39,11 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 		      struct bf_bpf_table **out, struct xlate_error *err);
 void bf_bpf_table_free(struct bf_bpf_table *bt);
 
+/* An empty table object (all fds -1), for one reopened from pins. */
+struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned int num_counters);
+/* Later tables get ids above id (ids name pinned directories). */
+void bf_bpf_table_reserve_id(uint32_t id);
+
 /* Sum the per-CPU counters into out[num_counters] (overwriting). */
 int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out);
 

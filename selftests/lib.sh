@@ -76,5 +76,8 @@ bf_veth_peer() {
 
 inpeer() { ip netns exec "$BF_PEER" "$@"; }
 
+# for bf_check: the command fails
+fails() { ! "$@"; }
+
 # count of packets on rule N of chain C, as iptables -L -v -x prints it
 bf_pkts() { "$BF_IPT" -L "$1" -n -v -x --line-numbers | awk -v n="$2" '$1 == n { print $2 }'; }

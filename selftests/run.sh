@@ -36,6 +36,7 @@ run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"
 run_one matches bash "$top/selftests/e2e/matches.sh" "$objtree"
+run_one persist bash "$top/selftests/e2e/persist.sh" "$objtree"
 run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
 
 summary="$passed passed, $failed failed"

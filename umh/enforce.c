@@ -13,6 +13,8 @@
 #include "events.h"
 #include "local_routes.h"
 #include "log.h"
+#include "persist.h"
+#include "state.h"
 
 static struct bf_load_opts load_opts;
 
@@ -37,15 +39,23 @@ struct attach_args {
 	struct xlate_error *err;
 };
 
-/* In the client's netns: attach, and open the socket REJECT answers from. */
+/* In the client's netns: the socket REJECT answers from. */
+static int open_raw_here(void *arg)
+{
+	struct attach_args *a = arg;
+
+	if (a->ns->raw_fd < 0)
+		a->ns->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	return 0;
+}
+
+/* In the client's netns: attach, and open the REJECT socket. */
 static int attach_here(void *arg)
 {
 	struct attach_args *a = arg;
 	int ret = bf_attach(a->bt, &a->ns->filter_link, a->err);
 
-	if (!ret && a->ns->raw_fd < 0)
-		a->ns->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	return ret;
+	return ret ? ret : open_raw_here(arg);
 }
 
 static int add_counters(const struct bf_bpf_table *bt, struct xt_counters *to)
@@ -63,6 +73,38 @@ static int add_counters(const struct bf_bpf_table *bt, struct xt_counters *to)
 	}
 	free(live);
 	return ret;
+}
+
+/* Pin next's objects and save a state naming it beside the table in force. */
+static int persist_next(struct bf_netns *ns, const struct xlate_table *next,
+			const struct bf_bpf_table *bt, struct xlate_error *err)
+{
+	int ret = bf_persist_pin_table(ns, bt);
+
+	if (!ret)
+		ret = bf_state_save(ns, next, bt->id);
+	if (ret)
+		snprintf(err->msg, sizeof(err->msg), "cannot save the new table in %s and %s: %s",
+			 bf_persist_dir(), BF_STATE_PATH, strerror(-ret));
+	return ret;
+}
+
+void bf_enforce_commit(struct bf_netns *ns)
+{
+	if (bf_state_save(NULL, NULL, 0))
+		return; /* both tables stay saved; a restore finds the one in force */
+	bf_persist_prune(ns, ns->filter_bpf->id);
+}
+
+void bf_enforce_adopt(struct bf_netns *ns, int sockfd)
+{
+	struct attach_args a = { NULL, ns, NULL };
+
+	if (ns->filter_link && ns->raw_fd < 0)
+		bf_netns_enter(sockfd, open_raw_here, &a);
+	if (ns->local_routes_fd >= 0 && ns->route_mon_fd < 0 && bf_local_routes_open(ns, sockfd))
+		bf_err("cannot follow the local routes of netns %llu for -m addrtype",
+		       (unsigned long long)ns->cookie);
 }
 
 int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
@@ -84,6 +126,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	}
 	if (ns->local_routes_fd < 0 && xlate_table_uses_match(next, "addrtype")) {
 		ret = bf_local_routes_open(ns, sockfd);
+		if (!ret)
+			ret = bf_persist_pin_netns(ns);
 		if (ret) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot mirror the local routing table for -m addrtype: %s",
@@ -96,13 +140,25 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	ret = bf_bpf_table_load(next, &opts, &bt, err);
 	if (ret)
 		return ret;
-	if (!ns->filter_link) {
+	ret = persist_next(ns, next, bt, err);
+	if (!ret && !ns->filter_link) {
 		struct attach_args a = { bt, ns, err };
 
 		ret = bf_netns_enter(sockfd, attach_here, &a);
-	} else
+		if (!ret && bf_persist_pin_netns(ns)) {
+			/* a new daemon could not take over these links: do not keep them */
+			bf_attach_free(ns->filter_link);
+			ns->filter_link = NULL;
+			ret = -EIO;
+			snprintf(err->msg, sizeof(err->msg), "cannot pin the links in %s",
+				 bf_persist_dir());
+		}
+	} else if (!ret) {
 		ret = bf_attach_switch(ns->filter_link, bt);
+	}
 	if (ret) {
+		bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
+		bf_state_save(NULL, NULL, 0);
 		bf_bpf_table_free(bt);
 		return ret;
 	}

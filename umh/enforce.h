@@ -23,6 +23,12 @@ int bf_enforce_init(const struct bf_opts *opts);
 int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	       struct xt_counters *old, struct xlate_error *msg);
 
+/* After the caller made ns->filter the table bf_enforce() put in force. */
+void bf_enforce_commit(struct bf_netns *ns);
+
+/* A restored ns: open what it needs in the netns of the client socket sockfd. */
+void bf_enforce_adopt(struct bf_netns *ns, int sockfd);
+
 /* Add the counts of the programs in force to counters[]. */
 int bf_enforce_counters(const struct bf_netns *ns, struct xt_counters *counters);
 

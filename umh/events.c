@@ -10,6 +10,7 @@
 #include "log.h"
 #include "netns.h"
 #include "nflog.h"
+#include "persist.h"
 #include "reject.h"
 
 static struct ring_buffer *ring;
@@ -49,10 +50,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int bf_events_open(void)
 {
-	ring_fd =
-		bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE, NULL);
+	ring_fd = bf_persist_events_map();
 	if (ring_fd < 0)
-		return -errno;
+		return ring_fd;
 	ring = ring_buffer__new(ring_fd, handle_event, NULL, NULL);
 	if (!ring) {
 		int ret = -errno;

@@ -20,6 +20,7 @@
 #include "ipt.h"
 #include "log.h"
 #include "netns.h"
+#include "state.h"
 
 static const char *const owned_tables[] = { "filter" };
 
@@ -71,6 +72,7 @@ static struct xlate_table *ns_filter(struct bf_netns *ns, const struct bf_reques
 			return NULL;
 		}
 		ns->filter = t;
+		bf_enforce_commit(ns);
 		bf_dbg("filter table created for netns %llu", (unsigned long long)ns->cookie);
 	}
 	resp->ret = 0;
@@ -81,6 +83,8 @@ static struct xlate_table *find_table(const struct bf_request *req, struct bf_re
 				      struct bf_netns **ns)
 {
 	*ns = bf_netns_get(req->peer.netns_cookie);
+	if (*ns)
+		bf_enforce_adopt(*ns, req->sockfd);
 	return ns_filter(*ns, req, resp);
 }
 
@@ -301,6 +305,7 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 	}
 	/* Commit: the new table is in force; the old counters go back. */
 	ns->filter = next;
+	bf_enforce_commit(ns);
 	resp->out = cur->counters;
 	resp->out_len = repl.num_counters * sizeof(struct xt_counters);
 	cur->counters = NULL;
@@ -348,6 +353,7 @@ static void add_counters(const struct bf_request *req, struct bf_response *resp)
 		return;
 	}
 	xlate_table_add_counters(t, info->counters);
+	bf_state_save(NULL, NULL, 0);
 }
 
 void bf_ipt_set(const struct bf_request *req, struct bf_response *resp)

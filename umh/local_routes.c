@@ -181,7 +181,8 @@ int bf_local_routes_open(struct bf_netns *ns, int sockfd)
 {
 	int ret;
 
-	ns->local_routes_fd = bf_local_routes_map_create();
+	if (ns->local_routes_fd < 0)
+		ns->local_routes_fd = bf_local_routes_map_create();
 	ret = ns->local_routes_fd < 0 ? ns->local_routes_fd :
 					bf_netns_enter(sockfd, open_sockets_here, ns);
 	/* subscribed before the dump: no change falls between the two */

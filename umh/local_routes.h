@@ -8,7 +8,7 @@
 
 #include "netns.h"
 
-/* Create ns's mirror, filled, watching the netns of socket sockfd. */
+/* Create (or adopt) ns's mirror, filled, watching the netns of socket sockfd. */
 int bf_local_routes_open(struct bf_netns *ns, int sockfd);
 /* Route notifications are waiting on ns->route_mon_fd: bring the mirror up to date. */
 void bf_local_routes_update(struct bf_netns *ns);

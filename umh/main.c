@@ -11,8 +11,10 @@
 #include "log.h"
 #include "netns.h"
 #include "opts.h"
+#include "persist.h"
 #include "runtime.h"
 #include "server.h"
+#include "state.h"
 
 int main(int argc, char **argv)
 {
@@ -22,14 +24,32 @@ int main(int argc, char **argv)
 
 	bf_opts_parse(&opts, argc, argv);
 	bf_log_set_debug(opts.verbose & BF_VERBOSE_DEBUG);
+	ret = bf_runtime_open(&rt, &opts);
+	if (!ret)
+		ret = bf_persist_init(&opts);
+	if (ret) {
+		bf_runtime_close(&rt);
+		return EXIT_FAILURE;
+	}
 	ret = bf_enforce_init(&opts);
 	if (ret) {
 		bf_err("cannot create the BPF ring buffer: %s", strerror(-ret));
+		bf_runtime_close(&rt);
 		return EXIT_FAILURE;
 	}
-
-	ret = bf_runtime_open(&rt, &opts);
-	if (ret) {
+	if (bf_state_restore()) {
+		bf_err("cannot restore the rules of the last bpfilterd; to start afresh, remove "
+		       "%s and %s (this removes every rule they hold)",
+		       BF_RUNTIME_DIR, bf_persist_dir());
+		bf_netns_free_all();
+		bf_events_close();
+		bf_runtime_close(&rt);
+		return EXIT_FAILURE;
+	}
+	/* only once the rules are back: no client sees an empty table */
+	if (bf_runtime_listen(&rt)) {
+		bf_netns_free_all();
+		bf_events_close();
 		bf_runtime_close(&rt);
 		return EXIT_FAILURE;
 	}

@@ -116,6 +116,11 @@ int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts)
 		if (rt->token_fd < 0)
 			return rt->token_fd;
 	}
+	return 0;
+}
+
+int bf_runtime_listen(struct bf_runtime *rt)
+{
 	rt->listen_fd = listen_socket();
 	return rt->listen_fd < 0 ? rt->listen_fd : 0;
 }

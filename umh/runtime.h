@@ -18,8 +18,10 @@ struct bf_runtime {
 	int token_fd;
 };
 
-/* Take the lock, check the bpffs, listen. Returns 0 or -errno, logged. */
+/* Take the lock, check the bpffs, create the token. Returns 0 or -errno, logged. */
 int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts);
+/* Open the daemon's socket for clients. */
+int bf_runtime_listen(struct bf_runtime *rt);
 void bf_runtime_close(struct bf_runtime *rt);
 
 #endif /* BPFILTER_UMH_RUNTIME_H */

@@ -23,7 +23,7 @@ ping_fails() { ! ping_ok; }
 pkts() { bf_pkts "$@"; }
 policy_pkts() { "$ipt" -L "$1" -n -v -x | sed -n 's/.*(policy [A-Z]* \([0-9]*\) packets.*/\1/p'; }
 
-bf_check "bpfilterd starts" bf_daemon_start
+bf_check "bpfilterd --transient starts" bf_daemon_start --transient
 # The table comes to life on first use, as the kernel's does.
 "$ipt" -L >/dev/null
 bf_check "ping passes with an empty table" ping_ok
@@ -104,5 +104,5 @@ bf_check "bpftool shows filter_INPUT/FORWARD/OUTPUT" \
 	bash -c 'grep -q filter_INPUT <<<"$1" && grep -q filter_FORWARD <<<"$1" && grep -q filter_OUTPUT <<<"$1"' _ "$names"
 
 bf_daemon_stop
-bf_check "once the daemon stops, its rules are gone (not persistent yet)" ping_ok
+bf_check "once the --transient daemon stops, its rules are gone" ping_ok
 bf_finish

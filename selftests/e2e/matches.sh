@@ -21,7 +21,6 @@ bf_veth_peer || exit 1
 ping_with() { inpeer ping -c1 -W1 "$@" 10.99.0.1 >/dev/null 2>&1; }
 # one UDP datagram to the peer's discard port, sent as setpriv's user
 send_as() { setpriv "$@" bash -c 'echo x >/dev/udp/10.99.0.2/9' 2>/dev/null; }
-fails() { ! "$@"; }
 peer_ping() { inpeer ping -c1 -W1 "$@" >/dev/null 2>&1; }
 
 bf_check "bpfilterd starts" bf_daemon_start
