@@ -41,7 +41,7 @@ backports_pkgs="libbpf-dev libbpf1 bpftool linux-libc-dev linux-source-6.12"
 main_pkgs="build-essential pkg-config clang llvm libelf-dev zlib1g-dev
 	libiptc-dev libxtables-dev iptables nftables iproute2 libnetfilter-queue-dev
 	libmnl-dev xz-utils kmod procps util-linux psmisc python3 gnuplot-nox
-	iputils-ping netcat-openbsd socat"
+	iputils-ping netcat-openbsd socat systemd"
 
 missing() {
 	local p

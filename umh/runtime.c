@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -103,6 +104,7 @@ int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts)
 	int ret;
 
 	rt->lock_fd = rt->listen_fd = rt->token_fd = -1;
+	rt->activated = false;
 	rt->lock_fd = take_lock();
 	if (rt->lock_fd < 0)
 		return rt->lock_fd;
@@ -119,9 +121,35 @@ int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts)
 	return 0;
 }
 
+/* sd_listen_fds(): one listening socket passed as fd 3, for this process */
+static int activated_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (!pid || !fds || strtol(pid, NULL, 10) != getpid())
+		return -ENOENT;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (strcmp(fds, "1") || getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
+	    !listening) {
+		bf_err("socket activation: expected one listening socket, got LISTEN_FDS=%s", fds);
+		return -EINVAL;
+	}
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
+}
+
 int bf_runtime_listen(struct bf_runtime *rt)
 {
-	rt->listen_fd = listen_socket();
+	rt->listen_fd = activated_socket();
+	rt->activated = rt->listen_fd >= 0;
+	if (rt->listen_fd == -EINVAL)
+		return -EINVAL;
+	if (!rt->activated)
+		rt->listen_fd = listen_socket();
 	return rt->listen_fd < 0 ? rt->listen_fd : 0;
 }
 
@@ -129,7 +157,8 @@ void bf_runtime_close(struct bf_runtime *rt)
 {
 	if (rt->listen_fd >= 0) {
 		close(rt->listen_fd);
-		unlink(BF_SOCKET_PATH);
+		if (!rt->activated)
+			unlink(BF_SOCKET_PATH);
 	}
 	if (rt->token_fd >= 0)
 		close(rt->token_fd);

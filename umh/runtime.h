@@ -6,6 +6,8 @@
 #ifndef BPFILTER_UMH_RUNTIME_H
 #define BPFILTER_UMH_RUNTIME_H
 
+#include <stdbool.h>
+
 #include "opts.h"
 
 #define BF_RUNTIME_DIR "/run/bpfilter"
@@ -16,11 +18,13 @@ struct bf_runtime {
 	int lock_fd;
 	int listen_fd;
 	int token_fd;
+	/* the socket came from systemd (socket activation): it owns the file */
+	bool activated;
 };
 
 /* Take the lock, check the bpffs, create the token. Returns 0 or -errno, logged. */
 int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts);
-/* Open the daemon's socket for clients. */
+/* The daemon's socket for clients: systemd's (LISTEN_FDS), or a new one. */
 int bf_runtime_listen(struct bf_runtime *rt);
 void bf_runtime_close(struct bf_runtime *rt);
 
