@@ -16,6 +16,7 @@
 
 #include "codegen.h"
 #include "ip_match.h"
+#include "loader.h"
 
 /* Where RETURN goes: a label, or the chain's policy when the stack is empty. */
 struct bf_cont {
@@ -82,6 +83,46 @@ void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_
 	bf_label_bind(p, in_range_skip);
 }
 
+/* bpf_trace_printk("<program>: <what> failed\n"), the text built on the stack */
+static void gen_trace(struct bf_gen *g, const char *what)
+{
+	struct bf_prog *p = &g->prog;
+	char text[BF_STK_SCRATCH_SIZE] = { 0 };
+	int len, i;
+
+	len = snprintf(text, sizeof(text), "bpfilter %s_%s: %s failed\n", g->ir->table->name,
+		       bf_hook_name(g->hook), what);
+	if (len >= (int)sizeof(text))
+		len = sizeof(text) - 1;
+	text[len] = '\0';
+	for (i = 0; i <= len; i += 4) {
+		int32_t word;
+
+		memcpy(&word, text + i, sizeof(word));
+		bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_SCRATCH + i, word));
+	}
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_SCRATCH));
+	bf_emit(p, BF_MOV64_IMM(BF_R2, len + 1));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_trace_printk));
+}
+
+void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, const char *what)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label ok;
+
+	if (!g->trace) {
+		bf_jmp_imm(p, op, BF_R0, imm, label);
+		return;
+	}
+	ok = bf_label_new(p);
+	bf_jmp_imm(p, op == BPF_JEQ ? BPF_JNE : BPF_JEQ, BF_R0, imm, ok);
+	gen_trace(g, what);
+	bf_jmp(p, label);
+	bf_label_bind(p, ok);
+}
+
 void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 {
 	struct bf_prog *p = &g->prog;
@@ -93,7 +134,7 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
 	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, hotdrop);
+	bf_gen_call_failed(g, BPF_JNE, 0, hotdrop, "bpf_dynptr_read l4");
 }
 
 void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
@@ -124,7 +165,7 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
 	bf_emit(p, BF_CALL_KFUNC(k->kfunc_dynptr_from_skb));
-	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, drop);
+	bf_gen_call_failed(g, BPF_JNE, 0, drop, "bpf_dynptr_from_skb");
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_IPH));
 	bf_emit(p, BF_MOV64_IMM(BF_R2, sizeof(struct iphdr)));
@@ -133,7 +174,8 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_MOV64_IMM(BF_R4, 0));
 	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, start);
+	bf_gen_call_failed(g, BPF_JNE, 0, drop, "bpf_dynptr_read ip");
+	bf_jmp(p, start);
 	/* Netfilter's IPv4 hooks only see packets with a whole IPv4 header. */
 	bf_label_bind(p, drop);
 	bf_gen_exit(g, NF_DROP);
@@ -160,7 +202,7 @@ static void gen_count(struct bf_gen *g, unsigned int index)
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, skip);
+	bf_gen_call_failed(g, BPF_JEQ, 0, skip, "bpf_map_lookup_elem");
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, 1));
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 0));
@@ -318,6 +360,8 @@ static void gen_tail_call(struct bf_gen *g, unsigned int n)
 	bf_emit_ld_map_fd(p, BF_R2, g->maps->parts_fd);
 	bf_emit(p, BF_MOV64_IMM(BF_R3, (int)(g->hook * BF_MAX_PARTS + n)));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_tail_call));
+	if (g->trace)
+		gen_trace(g, "bpf_tail_call");
 	bf_gen_exit(g, NF_DROP);
 }
 
@@ -365,9 +409,11 @@ static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_co
 }
 
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
-		    struct bf_hook_progs *out, struct xlate_error *err)
+		    bool trace, struct bf_hook_progs *out, struct xlate_error *err)
 {
-	struct bf_gen g = { .ir = ir, .maps = maps, .hook = hook, .err = err, .out = out };
+	struct bf_gen g = {
+		.ir = ir, .maps = maps, .hook = hook, .err = err, .out = out, .trace = trace
+	};
 	int ret;
 
 	out->n = 0;

@@ -67,6 +67,8 @@ struct bf_hook_progs {
 struct bf_gen {
 	struct bf_prog prog;
 	struct bf_hook_progs *out;
+	/* -v bpf: say in the trace pipe which kernel call failed */
+	bool trace;
 	/* gen_sequence() nesting: parts are cut between the chain's own rules */
 	unsigned int depth;
 	bool in_policy;
@@ -101,7 +103,7 @@ const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
  * translated, with err naming it).
  */
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
-		    struct bf_hook_progs *out, struct xlate_error *err);
+		    bool trace, struct bf_hook_progs *out, struct xlate_error *err);
 void bf_hook_progs_release(struct bf_hook_progs *progs);
 
 /*
@@ -109,6 +111,12 @@ void bf_hook_progs_release(struct bf_hook_progs *progs);
  * and, if with_uid, the owning socket's fsuid/fsgid.
  */
 void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, bool with_uid);
+
+/*
+ * After a call: if r0 <op> imm (BPF_JEQ or BPF_JNE) the call failed; go to
+ * label, first writing "<program>: <what> failed" to the trace pipe with -v bpf.
+ */
+void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, const char *what);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);

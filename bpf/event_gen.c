@@ -114,7 +114,7 @@ void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, b
 	bf_emit(p, BF_MOV64_IMM(BF_R3, 0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_ringbuf_reserve));
 	/* a full ring loses this event; the packet's fate is unchanged */
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, full);
+	bf_gen_call_failed(g, BPF_JEQ, 0, full, "bpf_ringbuf_reserve");
 	bf_emit(p, BF_MOV64_REG(BF_R8, BF_R0));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(kind), (int32_t)kind));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(table_id), (int32_t)g->maps->table_id));

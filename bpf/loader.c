@@ -213,7 +213,7 @@ static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigne
 
 	if (!progs)
 		return -ENOMEM;
-	ret = bf_codegen_hook(ir, &bt->maps, hook, progs, err);
+	ret = bf_codegen_hook(ir, &bt->maps, hook, opts && opts->trace, progs, err);
 	if (!ret)
 		ret = load_parts(bt, hook, progs, opts, err);
 	bf_hook_progs_release(progs);

@@ -14,6 +14,7 @@
 struct bf_load_opts {
 	bool verifier_log; /* the verifier's output, even on success */
 	bool bytecode; /* each program's instructions before loading */
+	bool trace; /* programs trace failed kernel calls (bpftool prog tracelog) */
 	void (*log)(const char *line);
 	/* ring buffer for LOG and REJECT events; < 0: each table makes its own */
 	int events_fd;

@@ -27,6 +27,7 @@ int bf_enforce_init(const struct bf_opts *opts)
 {
 	load_opts.verifier_log = opts->verbose & BF_VERBOSE_BPF;
 	load_opts.bytecode = opts->verbose & BF_VERBOSE_BYTECODE;
+	load_opts.trace = opts->verbose & BF_VERBOSE_BPF;
 	load_opts.log = log_line;
 	load_opts.local_routes_fd = -1;
 	load_opts.events_fd = bf_events_open();

@@ -23,16 +23,13 @@ static int limit_gen(struct bf_gen *g, const struct xlate_rule *r, const struct 
 	uint32_t cost = xlate_limit_credits(info->avg);
 	struct bf_prog *p = &g->prog;
 	bf_label refilled = bf_label_new(p), full = bf_label_new(p), decide = bf_label_new(p);
-	bf_label found = bf_label_new(p);
 
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)m->state_slot));
 	bf_emit_ld_map_fd(p, BF_R1, g->maps->state_fd);
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JNE, BF_R0, 0, found);
-	bf_jmp(p, nomatch);
-	bf_label_bind(p, found);
+	bf_gen_call_failed(g, BPF_JEQ, 0, nomatch, "bpf_map_lookup_elem");
 	bf_emit(p, BF_MOV64_REG(BF_R8, BF_R0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_ktime_get_ns));
 	/* r1 = last refill time (0: never), r2 = credit, r3 = elapsed ns */
