@@ -9,6 +9,7 @@
 #include <linux/netfilter.h>
 
 #include "attach.h"
+#include "sys.h"
 
 static const char *const short_hook[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out", "post" };
 
@@ -16,7 +17,7 @@ static const char *const short_hook[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "o
 static int load_dispatcher(int prog_array_fd, const char *table, unsigned int hook,
 			   struct xlate_error *err)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_NETFILTER);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo);
 	char name[BPF_OBJ_NAME_LEN];
 	struct bf_prog p;
 	int fd;
@@ -35,13 +36,11 @@ static int load_dispatcher(int prog_array_fd, const char *table, unsigned int ho
 
 	snprintf(suffix, sizeof(suffix), "bf_%s", short_hook[hook]);
 	bf_obj_name(name, table, suffix);
-	fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p.insns, p.len, &lo);
+	fd = bf_sys_prog_load(name, p.insns, p.len, &lo);
 	bf_prog_release(&p);
-	if (fd < 0) {
-		fd = -errno;
+	if (fd < 0)
 		snprintf(err->msg, sizeof(err->msg), "cannot load the dispatcher %s: %s", name,
-			 strerror(errno));
-	}
+			 strerror(-fd));
 	return fd;
 }
 
@@ -100,9 +99,9 @@ int bf_attach(const struct bf_bpf_table *bt, struct bf_attachment **out, struct 
 	if (!a)
 		return -ENOMEM;
 	bf_obj_name(name, bt->name, "chains");
-	a->prog_array_fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, name, sizeof(uint32_t),
-					  sizeof(uint32_t), NF_INET_NUMHOOKS, NULL);
-	ret = a->prog_array_fd < 0 ? -errno : bf_attach_switch(a, bt);
+	a->prog_array_fd = bf_sys_map_create(BPF_MAP_TYPE_PROG_ARRAY, name, sizeof(uint32_t),
+					     sizeof(uint32_t), NF_INET_NUMHOOKS, NULL);
+	ret = a->prog_array_fd < 0 ? a->prog_array_fd : bf_attach_switch(a, bt);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++) {
 		if (bt->prog_fds[h] < 0)
 			continue;
@@ -154,13 +153,14 @@ int bf_wait_programs(void)
 	if (outer < 0) {
 		LIBBPF_OPTS(bpf_map_create_opts, o);
 
-		inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "bf_rcu_inner", 4, 4, 1, NULL);
+		inner = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, "bf_rcu_inner", 4, 4, 1, NULL);
 		if (inner < 0)
-			return -errno;
+			return inner;
 		o.inner_map_fd = inner;
-		outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "bf_rcu_barrier", 4, 4, 1, &o);
+		outer = bf_sys_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "bf_rcu_barrier", 4, 4, 1,
+					  &o);
 		if (outer < 0)
-			return -errno;
+			return outer;
 	}
 	return bpf_map_update_elem(outer, &key, &inner, BPF_ANY) ? -errno : 0;
 }

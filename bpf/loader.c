@@ -13,6 +13,7 @@
 #include "events.h"
 #include "loader.h"
 #include "local_routes.h"
+#include "sys.h"
 
 /* addresses and broadcast routes of a netns: a few per address */
 #define BF_LOCAL_ROUTES_MAX 65536
@@ -68,7 +69,7 @@ static void dump_bytecode(const struct bf_load_opts *opts, const char *name,
 static int load_prog(const char *name, const struct bf_prog *p, const struct bf_load_opts *opts,
 		     struct xlate_error *err)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_NETFILTER);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo);
 	bool want_log = opts && opts->log && opts->verifier_log;
 	char *log = NULL;
 	int fd;
@@ -81,17 +82,16 @@ static int load_prog(const char *name, const struct bf_prog *p, const struct bf_
 		lo.log_size = log ? VERIFIER_LOG_SIZE : 0;
 		lo.log_level = log ? 1 : 0;
 	}
-	fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p->insns, p->len, &lo);
-	if (fd < 0 && errno == ENOSPC && log) {
+	fd = bf_sys_prog_load(name, p->insns, p->len, &lo);
+	if (fd == -ENOSPC && log) {
 		/* the log outgrew its buffer, which fails the load: log less, load again */
 		opts->log("verifier: (log truncated)");
 		lo.log_buf = NULL;
 		lo.log_size = 0;
 		lo.log_level = 0;
-		fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", p->insns, p->len, &lo);
+		fd = bf_sys_prog_load(name, p->insns, p->len, &lo);
 	}
 	if (fd < 0) {
-		fd = -errno;
 		snprintf(err->msg, sizeof(err->msg), "the kernel refused program %s: %s%s", name,
 			 strerror(-fd), want_log ? "" : " (run bpfilterd -v bpf for the log)");
 	}
@@ -115,20 +115,21 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 	char name[BPF_OBJ_NAME_LEN];
 
 	bf_obj_name(name, bt->name, "counters");
-	bt->maps.counters_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
-					      sizeof(struct xt_counters),
-					      bt->num_counters ? bt->num_counters : 1, NULL);
+	bt->maps.counters_fd = bf_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
+						 sizeof(struct xt_counters),
+						 bt->num_counters ? bt->num_counters : 1, NULL);
 	if (bt->maps.counters_fd < 0)
 		return map_failed("counters", err);
 	bf_obj_name(name, bt->name, "parts");
-	bt->maps.parts_fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, name, sizeof(uint32_t),
-					   sizeof(uint32_t), NF_INET_NUMHOOKS * BF_MAX_PARTS, NULL);
+	bt->maps.parts_fd = bf_sys_map_create(BPF_MAP_TYPE_PROG_ARRAY, name, sizeof(uint32_t),
+					      sizeof(uint32_t), NF_INET_NUMHOOKS * BF_MAX_PARTS,
+					      NULL);
 	if (bt->maps.parts_fd < 0)
 		return map_failed("parts", err);
 	if (ir->num_state_slots) {
 		bf_obj_name(name, bt->name, "state");
-		bt->maps.state_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), 16,
-						   ir->num_state_slots, NULL);
+		bt->maps.state_fd = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t),
+						      16, ir->num_state_slots, NULL);
 		if (bt->maps.state_fd < 0)
 			return map_failed("state", err);
 	}
@@ -137,7 +138,7 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 	} else {
 		bf_obj_name(name, bt->name, "events");
 		bt->maps.events_fd =
-			bpf_map_create(BPF_MAP_TYPE_RINGBUF, name, 0, 0, BF_EVENTS_SIZE, NULL);
+			bf_sys_map_create(BPF_MAP_TYPE_RINGBUF, name, 0, 0, BF_EVENTS_SIZE, NULL);
 	}
 	if (bt->maps.events_fd < 0)
 		return map_failed("events", err);
@@ -157,10 +158,10 @@ int bf_local_routes_map_create(void)
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
 	int fd;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "local_routes",
-			    sizeof(struct bf_local_route_key), sizeof(struct bf_local_route),
-			    BF_LOCAL_ROUTES_MAX, &o);
-	return fd < 0 ? -errno : fd;
+	fd = bf_sys_map_create(BPF_MAP_TYPE_LPM_TRIE, "local_routes",
+			       sizeof(struct bf_local_route_key), sizeof(struct bf_local_route),
+			       BF_LOCAL_ROUTES_MAX, &o);
+	return fd;
 }
 
 /* "filter_INPUT" for a chain's entry, "filter_in.3" for its later parts */

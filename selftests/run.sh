@@ -40,6 +40,7 @@ run_one persist bash "$top/selftests/e2e/persist.sh" "$objtree"
 run_one netns bash "$top/selftests/e2e/netns.sh" "$objtree"
 run_one activation bash "$top/selftests/e2e/activation.sh" "$objtree"
 run_one verbose bash "$top/selftests/e2e/verbose.sh" "$objtree"
+run_one token bash "$top/selftests/e2e/token.sh" "$objtree"
 run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
 
 summary="$passed passed, $failed failed"

@@ -13,6 +13,7 @@
 
 #include "../bpf/attach.h"
 #include "../bpf/events.h"
+#include "../bpf/sys.h"
 #include "log.h"
 #include "persist.h"
 
@@ -91,9 +92,9 @@ int bf_persist_events_map(void)
 		if (fd >= 0)
 			return fd;
 	}
-	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE, NULL);
+	fd = bf_sys_map_create(BPF_MAP_TYPE_RINGBUF, "bpfilter_events", 0, 0, BF_EVENTS_SIZE, NULL);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (persistent && pin(fd, path)) {
 		close(fd);
 		return -EIO;

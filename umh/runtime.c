@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 #include <linux/magic.h>
 
+#include "../bpf/sys.h"
 #include "log.h"
 #include "runtime.h"
 
@@ -117,6 +118,7 @@ int bf_runtime_open(struct bf_runtime *rt, const struct bf_opts *opts)
 		rt->token_fd = create_token(opts->bpffs_path);
 		if (rt->token_fd < 0)
 			return rt->token_fd;
+		bf_sys_set_token(rt->token_fd);
 	}
 	return 0;
 }
