@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/sockios.h>
 
@@ -83,4 +87,63 @@ int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg)
 	close(target);
 	close(home);
 	return ret;
+}
+
+/* A socket in the netns of nsfd if its cookie is cookie, else -1. */
+static int socket_if_cookie(int nsfd, uint64_t cookie)
+{
+	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1;
+	uint64_t found = 0;
+	socklen_t len = sizeof(found);
+
+	if (home < 0)
+		return -1;
+	if (!setns(nsfd, CLONE_NEWNET)) {
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (setns(home, CLONE_NEWNET)) {
+			bf_err("cannot return to the daemon's network namespace: %s",
+			       strerror(errno));
+			abort();
+		}
+	}
+	close(home);
+	if (fd >= 0 &&
+	    (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &found, &len) || found != cookie)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Try dir's entries as netns files; with suffix, its numeric entries + suffix. */
+static int search_dir(const char *dir, const char *suffix, uint64_t cookie)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int fd = -1;
+
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		char path[PATH_MAX];
+		int nsfd;
+
+		if (de->d_name[0] == '.' || (suffix && !isdigit((unsigned char)de->d_name[0])))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, suffix ? suffix : "");
+		nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfd < 0)
+			continue;
+		fd = socket_if_cookie(nsfd, cookie);
+		close(nsfd);
+	}
+	closedir(d);
+	return fd;
+}
+
+int bf_netns_find_socket(uint64_t cookie)
+{
+	int fd = search_dir("/run/netns", NULL, cookie);
+
+	return fd >= 0 ? fd : search_dir("/proc", "/ns/net", cookie);
 }

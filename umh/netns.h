@@ -45,4 +45,10 @@ struct bf_netns *bf_netns_first(void);
  */
 int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg);
 
+/*
+ * A socket in the live netns whose cookie is cookie, found through the names
+ * of /run/netns and the processes of /proc; -1 if there is none.
+ */
+int bf_netns_find_socket(uint64_t cookie);
+
 #endif /* BPFILTER_UMH_NETNS_H */

@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 
 #include "../bpf/attach.h"
+#include "enforce.h"
 #include "log.h"
 #include "persist.h"
 #include "state.h"
@@ -218,6 +219,20 @@ static bool in_force(const struct bf_attachment *a, const struct bf_bpf_table *b
 	return true;
 }
 
+/* REJECT's socket and addrtype's watcher, if the netns still lives. */
+static void adopt(struct bf_netns *ns)
+{
+	int fd = bf_netns_find_socket(ns->cookie);
+
+	if (fd < 0) {
+		bf_dbg("netns %llu: not found; its sockets wait for its next client",
+		       (unsigned long long)ns->cookie);
+		return;
+	}
+	bf_enforce_adopt(ns, fd);
+	close(fd);
+}
+
 /* Take over one netns: the table its dispatchers run, and its pins. */
 static int restore_netns(struct cursor *c)
 {
@@ -257,6 +272,7 @@ static int restore_netns(struct cursor *c)
 		ns->conntrack = sn->conntrack;
 		ns->local_routes_fd = bf_persist_open_local_routes(sn->cookie);
 		bf_persist_prune(ns, bt->id);
+		adopt(ns);
 	}
 	xlate_table_free(tables[0]);
 	xlate_table_free(tables[1]);

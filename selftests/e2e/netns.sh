@@ -33,10 +33,13 @@ bf_check "a rule set in the daemon's netns judges only its traffic" fails from_p
 "$ipt" -F INPUT
 bf_check "... flushing it leaves the peer's" test "$(peer_rules)" = 2
 
+inpeer "$ipt" -A INPUT -p tcp --dport 81 -j REJECT --reject-with tcp-reset
 kill -9 "$BF_DAEMON_PID"
 wait "$BF_DAEMON_PID" 2>/dev/null
 bf_check "after kill -9 the peer's rule still drops" fails to_peer
 bf_check "a restarted daemon restores the peer's table" bf_daemon_start
+out=$(nc -z -v -w 2 10.99.0.2 81 2>&1)
+bf_check "... and answers its REJECT before any client of it called" grep -q refused <<<"$out"
 bf_check "... which the peer's iptables shows, with its count" \
 	test "$(inpeer "$ipt" -L INPUT -v -x -n | awk '/DROP/ { print $1 }')" = 2
 inpeer "$ipt" -F INPUT
