@@ -41,6 +41,7 @@ run_one netns bash "$top/selftests/e2e/netns.sh" "$objtree"
 run_one activation bash "$top/selftests/e2e/activation.sh" "$objtree"
 run_one verbose bash "$top/selftests/e2e/verbose.sh" "$objtree"
 run_one token bash "$top/selftests/e2e/token.sh" "$objtree"
+run_one crash bash "$top/selftests/e2e/crash.sh" "$objtree"
 run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
 
 summary="$passed passed, $failed failed"
