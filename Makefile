@@ -52,7 +52,6 @@ DAEMON := $(objtree)/umh/bpfilterd
 WRAPPERS := $(addprefix $(objtree)/scripts/,iptables-bpfilter iptables-bpfilter-save \
 	iptables-bpfilter-restore)
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
-SERVICE := $(objtree)/umh/systemd/bpfilterd.service
 
 include xlate/Makefile
 include sockopt/Makefile
@@ -63,7 +62,7 @@ include selftests/Makefile
 ALL_OBJS := $(call objs,xlate) $(call objs,sockopt) $(call objs,bpf) $(call objs,umh) \
 	$(selftests-objs)
 
-all: $(DAEMON) $(CLIENT_LIB) $(PRELOAD_LIB) $(WRAPPERS) $(SERVICE) $(selftests-bins)
+all: $(DAEMON) $(CLIENT_LIB) $(PRELOAD_LIB) $(WRAPPERS) $(selftests-bins)
 
 $(objtree)/%.o: $(srctree)/%.c
 	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
@@ -104,11 +103,6 @@ $(objtree)/scripts/bench/%: $(srctree)/scripts/bench/%.c
 
 bench-tools: $(BENCH_TOOLS)
 
-$(SERVICE): $(srctree)/umh/systemd/bpfilterd.service.in
-	$(quiet_cmd) GEN $(patsubst $(objtree)/%,%,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)sed 's|@SBINDIR@|$(PREFIX)/sbin|' $< > $@
-
 check: all
 	$(Q)$(srctree)/selftests/run.sh $(objtree)
 
@@ -120,7 +114,10 @@ install: all
 	install -D -m 0644 sockopt/client.h $(DESTDIR)$(PREFIX)/include/bpfilter/client.h
 	for w in $(WRAPPERS); do \
 		install -D -m 0755 $$w $(DESTDIR)$(PREFIX)/sbin/$$(basename $$w); done
-	install -D -m 0644 $(SERVICE) $(DESTDIR)$(SYSTEMD_UNIT_DIR)/bpfilterd.service
+	# the unit names the daemon where this install puts it
+	mkdir -p $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' umh/systemd/bpfilterd.service.in \
+		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/bpfilterd.service
 	install -D -m 0644 umh/systemd/bpfilterd.socket \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/bpfilterd.socket
 	install -D -m 0644 Documentation/bpfilterd.8 \
