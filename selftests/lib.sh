@@ -81,3 +81,10 @@ fails() { ! "$@"; }
 
 # count of packets on rule N of chain C, as iptables -L -v -x prints it
 bf_pkts() { "$BF_IPT" -L "$1" -n -v -x --line-numbers | awk -v n="$2" '$1 == n { print $2 }'; }
+
+# bf_init OBJTREE: the build to test, a log for the daemon, the iptables wrapper.
+bf_init() {
+	BF_OBJTREE=$(cd "$1" && pwd)
+	BF_LOG=$(mktemp)
+	BF_IPT="$BF_OBJTREE/scripts/iptables-bpfilter"
+}

@@ -12,9 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 bf_sandbox "$@"
 
-BF_OBJTREE=$(cd "$1" && pwd)
-BF_LOG=$(mktemp)
-BF_IPT="$BF_OBJTREE/scripts/iptables-bpfilter"
+bf_init "$1"
 ipt=$BF_IPT
 bf_veth_peer || exit 1
 # ping from the peer with extra options

@@ -14,9 +14,7 @@ if [ -z "${BF_IN_USERNS:-}" ]; then
 	exec env BF_IN_USERNS=1 python3 "$here/../tools/userns_bpffs.py" bash "$0" "$@"
 fi
 
-BF_OBJTREE=$(cd "$1" && pwd)
-BF_LOG=$(mktemp)
-BF_IPT="$BF_OBJTREE/scripts/iptables-bpfilter"
+bf_init "$1"
 ipt=$BF_IPT
 ip link set lo up
 ping_lo() { ping -c1 -W1 127.0.0.1 >/dev/null 2>&1; }
