@@ -108,11 +108,10 @@ void bf_enforce_adopt(struct bf_netns *ns, int sockfd)
 		       (unsigned long long)ns->cookie);
 }
 
-int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
-	       struct xt_counters *old, struct xlate_error *err)
+/* What the netns must have before next can run there: conntrack, routes. */
+static int prepare_netns(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
+			 struct xlate_error *err)
 {
-	struct bf_load_opts opts;
-	struct bf_bpf_table *bt;
 	int ret;
 
 	if (!ns->conntrack &&
@@ -136,43 +135,68 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 			return ret;
 		}
 	}
-	opts = load_opts;
+	return 0;
+}
+
+/* Attach bt in the client's netns the first time, else switch to it. */
+static int put_in_force(struct bf_netns *ns, int sockfd, const struct bf_bpf_table *bt,
+			struct xlate_error *err)
+{
+	struct attach_args a = { bt, ns, err };
+	int ret;
+
+	if (ns->filter_link)
+		return bf_attach_switch(ns->filter_link, bt);
+	ret = bf_netns_enter(sockfd, attach_here, &a);
+	if (!ret && bf_persist_pin_netns(ns)) {
+		/* a new daemon could not take over these links: do not keep them */
+		bf_attach_free(ns->filter_link);
+		ns->filter_link = NULL;
+		ret = -EIO;
+		snprintf(err->msg, sizeof(err->msg), "cannot pin the links in %s",
+			 bf_persist_dir());
+	}
+	return ret;
+}
+
+/* The replaced programs: let them finish, hand their counts back, free them. */
+static void retire(struct bf_bpf_table *bt, struct xt_counters *old)
+{
+	/* the old programs may still run on other CPUs */
+	if (bf_wait_programs())
+		bf_err("cannot wait for running programs: counters may miss packets");
+	/* their LOG and REJECT events still name the old table */
+	bf_events_drain();
+	if (old && add_counters(bt, old))
+		bf_err("cannot read the replaced table's counters");
+	bf_bpf_table_free(bt);
+}
+
+int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
+	       struct xt_counters *old, struct xlate_error *err)
+{
+	struct bf_load_opts opts = load_opts;
+	struct bf_bpf_table *bt;
+	int ret;
+
+	ret = prepare_netns(ns, sockfd, next, err);
+	if (ret)
+		return ret;
 	opts.local_routes_fd = ns->local_routes_fd;
 	ret = bf_bpf_table_load(next, &opts, &bt, err);
 	if (ret)
 		return ret;
 	ret = persist_next(ns, next, bt, err);
-	if (!ret && !ns->filter_link) {
-		struct attach_args a = { bt, ns, err };
-
-		ret = bf_netns_enter(sockfd, attach_here, &a);
-		if (!ret && bf_persist_pin_netns(ns)) {
-			/* a new daemon could not take over these links: do not keep them */
-			bf_attach_free(ns->filter_link);
-			ns->filter_link = NULL;
-			ret = -EIO;
-			snprintf(err->msg, sizeof(err->msg), "cannot pin the links in %s",
-				 bf_persist_dir());
-		}
-	} else if (!ret) {
-		ret = bf_attach_switch(ns->filter_link, bt);
-	}
+	if (!ret)
+		ret = put_in_force(ns, sockfd, bt, err);
 	if (ret) {
 		bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
 		bf_state_save(NULL, NULL, 0);
 		bf_bpf_table_free(bt);
 		return ret;
 	}
-	if (ns->filter_bpf) {
-		/* the old programs may still run on other CPUs: let them finish */
-		if (bf_wait_programs())
-			bf_err("cannot wait for running programs: counters may miss packets");
-		/* their LOG and REJECT events still name the old table */
-		bf_events_drain();
-		if (old && add_counters(ns->filter_bpf, old))
-			bf_err("cannot read the replaced table's counters");
-		bf_bpf_table_free(ns->filter_bpf);
-	}
+	if (ns->filter_bpf)
+		retire(ns->filter_bpf, old);
 	ns->filter_bpf = bt;
 	return 0;
 }
