@@ -12,8 +12,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <linux/netfilter.h>
 
+#include "classify.h"
 #include "codegen.h"
 #include "ip_match.h"
 #include "loader.h"
@@ -191,13 +194,11 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
 }
 
-/* counters[rule] += { 1 packet, skb->len bytes } on this CPU */
-static void gen_count(struct bf_gen *g, unsigned int index)
+void bf_gen_count_key(struct bf_gen *g)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label skip = bf_label_new(p);
 
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int)index));
 	bf_emit_ld_map_fd(p, BF_R1, g->maps->counters_fd);
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
@@ -211,6 +212,13 @@ static void gen_count(struct bf_gen *g, unsigned int index)
 	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 8));
 	bf_label_bind(p, skip);
+}
+
+/* counters[rule] += { 1 packet, skb->len bytes } on this CPU */
+static void gen_count(struct bf_gen *g, unsigned int index)
+{
+	bf_emit(&g->prog, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int)index));
+	bf_gen_count_key(g);
 }
 
 static const char *verdict_name(int verdict)
@@ -390,8 +398,18 @@ static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_co
 	g->depth++;
 	for (i = start; i < g->ir->num_rules; i++) {
 		bf_label next = bf_label_new(&g->prog);
+		int run = bf_classify_run(g, i);
 		bool falls;
 
+		if (run) {
+			/* the run's rules are handled; a packet none matched goes on */
+			err = run < 0 ? run : maybe_split(g, cont);
+			if (err)
+				break;
+			i += (unsigned int)run - 1;
+			err = -EINVAL;
+			continue;
+		}
 		err = gen_rule(g, &g->ir->rules[i], cont, next, &falls);
 		if (err)
 			break;
@@ -417,6 +435,8 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	int ret;
 
 	out->n = 0;
+	out->fds = NULL;
+	out->nr_fds = 0;
 	g.kernel = bf_kernel(err);
 	if (!g.kernel)
 		return -errno;
@@ -437,6 +457,19 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	return ret;
 }
 
+int bf_hook_progs_keep_fd(struct bf_hook_progs *progs, int fd)
+{
+	int *more = realloc(progs->fds, (progs->nr_fds + 1) * sizeof(*more));
+
+	if (!more) {
+		close(fd);
+		return -ENOMEM;
+	}
+	progs->fds = more;
+	progs->fds[progs->nr_fds++] = fd;
+	return 0;
+}
+
 void bf_hook_progs_release(struct bf_hook_progs *progs)
 {
 	unsigned int i;
@@ -444,4 +477,9 @@ void bf_hook_progs_release(struct bf_hook_progs *progs)
 	for (i = 0; i < progs->n; i++)
 		bf_prog_release(&progs->parts[i]);
 	progs->n = 0;
+	for (i = 0; i < progs->nr_fds; i++)
+		close(progs->fds[i]);
+	free(progs->fds);
+	progs->fds = NULL;
+	progs->nr_fds = 0;
 }

@@ -62,7 +62,13 @@ struct bf_table_maps {
 struct bf_hook_progs {
 	struct bf_prog parts[BF_MAX_PARTS];
 	unsigned int n;
+	/* maps made for the programs (classifiers'), closed once they are loaded */
+	int *fds;
+	unsigned int nr_fds;
 };
+
+/* Keep fd until the programs are loaded; -ENOMEM (fd closed) on failure. */
+int bf_hook_progs_keep_fd(struct bf_hook_progs *progs, int fd);
 
 struct bf_gen {
 	struct bf_prog prog;
@@ -117,6 +123,9 @@ void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, b
  * label, first writing "<program>: <what> failed" to the trace pipe with -v bpf.
  */
 void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, const char *what);
+
+/* counters[key at BF_STK_KEY] += { 1 packet, skb->len bytes } on this CPU */
+void bf_gen_count_key(struct bf_gen *g);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);

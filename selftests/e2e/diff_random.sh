@@ -7,6 +7,9 @@
 # random packets are sent in both; every rule's and every policy's packet
 # and byte counters must then be equal (iptables-save -c).
 #
+# With BF_DIFF_KIND=big, the rulesets also hold long runs of address rules
+# (blocklists with overlapping prefixes) that bpfilter classifies.
+#
 # Usage: diff_random.sh OBJTREE [FIRST_SEED [NUM_SEEDS [PACKETS]]]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +20,7 @@ BF_OBJTREE=$(cd "$1" && pwd)
 first=${2:-${BF_DIFF_SEED:-1}}
 count=${3:-${BF_DIFF_SEEDS:-25}}
 packets=${4:-300}
+kind=${BF_DIFF_KIND:-}
 BF_LOG=$(mktemp)
 work=$(mktemp -d)
 gen="$here/../tools/randomfw.py"
@@ -42,7 +46,7 @@ save() { grep -v '^#'; }
 
 for seed in $(seq "$first" $((first + count - 1))); do
 	fresh_netns
-	python3 "$gen" rules "$seed" >"$work/rules"
+	python3 "$gen" rules "$seed" $kind >"$work/rules"
 	ip netns exec kern iptables-legacy-restore <"$work/rules" >"$work/k.err" 2>&1
 	krc=$?
 	ip netns exec bpf "$bpf_restore" <"$work/rules" >"$work/b.err" 2>&1
@@ -56,8 +60,8 @@ for seed in $(seq "$first" $((first + count - 1))); do
 		fi
 		continue
 	fi
-	ip netns exec kern python3 "$gen" send "$seed" "$packets"
-	ip netns exec bpf python3 "$gen" send "$seed" "$packets"
+	ip netns exec kern python3 "$gen" send "$seed" "$packets" $kind
+	ip netns exec bpf python3 "$gen" send "$seed" "$packets" $kind
 	sleep 0.2
 	ip netns exec kern iptables-legacy-save -c -t filter | save >"$work/k.save"
 	ip netns exec bpf "$bpf_save" -c -t filter | save >"$work/b.save"

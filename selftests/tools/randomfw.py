@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Random rulesets and random packets for the kernel-vs-bpfilter test.
 
-  randomfw.py rules SEED     print an iptables-restore ruleset
-  randomfw.py send SEED N    send N crafted IPv4 packets (run as root)
+  randomfw.py rules SEED [big]     print an iptables-restore ruleset
+  randomfw.py send SEED N [big]    send N crafted IPv4 packets (run as root)
+
+"big" adds long runs of address rules (blocklist-like, overlapping and
+shadowing prefixes, mixed verdicts) that bpfilter classifies with one
+lookup, and packets from and to their addresses.
 
 The same SEED always gives the same rules and the same packets. Packets go
 to 127.0.0.0/8, so each crosses OUTPUT and, unless fragmented or dropped,
@@ -131,7 +135,27 @@ def rule(r, chain, jumps):
     return " ".join(["-A", chain] + m + ([target] if target else []))
 
 
-def rules(seed):
+# 16 addresses in each of 16 /24s, 17 apart: a /26 or /28 holds few of them
+RUN_SRC_POOL = ["10.7.%d.%d" % (i // 16, (i % 16) * 17) for i in range(256)]
+RUN_DST_POOL = ["127.7.%d.%d" % (i // 16, (i % 16) * 17) for i in range(256)]
+
+
+def address_run(r, chain):
+    """32 to 300 rules that differ only in one address, as a blocklist."""
+    field, pool = r.choice([("-s", RUN_SRC_POOL), ("-d", RUN_DST_POOL)])
+    common = r.choice(["", "-p tcp", "-p udp", "! -p icmp"])
+    if chain != "OUTPUT" and r.random() < 0.3:
+        common += " -i lo"
+    out = []
+    for _ in range(r.randint(32, 300)):
+        a = r.choice(pool)
+        length = r.choice([32, 32, 32, 32, 30, 28, 26, 24])
+        verdict = r.choice(["DROP", "DROP", "ACCEPT"])
+        out.append("-A %s %s %s %s/%d -j %s" % (chain, common, field, a, length, verdict))
+    return out
+
+
+def rules(seed, big=False):
     r = random.Random(seed)
     users = ["U%d" % i for i in range(r.randint(0, 4))]
     out = ["*filter"]
@@ -142,8 +166,12 @@ def rules(seed):
     for c in chains:
         # acyclic: a user chain only jumps to later ones
         later = users if c in ("INPUT", "OUTPUT") else users[users.index(c) + 1:]
-        for _ in range(r.randint(1, 10)):
-            out.append(rule(r, c, later))
+        chain_rules = [rule(r, c, later) for _ in range(r.randint(1, 10))]
+        if big and r.random() < 0.7:
+            # early in the chain, so that packets reach it
+            at = r.choice([0, 0, r.randint(0, len(chain_rules))])
+            chain_rules[at:at] = address_run(r, c)
+        out += chain_rules
     out.append("COMMIT")
     return "\n".join(out) + "\n"
 
@@ -164,7 +192,7 @@ def tcp_header(r, sport, dport):
                        doff << 4, flags, 1024, 0, 0) + opts
 
 
-def packet(r):
+def packet(r, big=False):
     proto = r.choice([6, 6, 17, 17, 1, 47])
     sport, dport = r.choice(PORTS), r.choice(PORTS)
     if proto == 6:
@@ -183,6 +211,10 @@ def packet(r):
     elif r.random() < 0.5:
         frag = 0x4000  # DF
     src, dst = r.choice(SRC_POOL), r.choice(DST_POOL)
+    if big and r.random() < 0.6:
+        src = r.choice(RUN_SRC_POOL)
+    if big and r.random() < 0.6:
+        dst = r.choice(RUN_DST_POOL)
     total = 20 + len(l4) + len(payload)
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, r.choice(TOS_POOL), total, r.getrandbits(16),
                      frag, r.choice([1, 64, 64, 255]), proto, 0, socket.inet_aton(src),
@@ -190,11 +222,11 @@ def packet(r):
     return ip + l4 + payload, dst
 
 
-def send(seed, n):
+def send(seed, n, big=False):
     r = random.Random(seed * 7919 + 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     for _ in range(n):
-        pkt, dst = packet(r)
+        pkt, dst = packet(r, big)
         try:
             s.sendto(pkt, (dst, 0))
         except OSError:
@@ -202,10 +234,11 @@ def send(seed, n):
 
 
 def main():
+    big = sys.argv[-1] == "big"
     if len(sys.argv) >= 3 and sys.argv[1] == "rules":
-        sys.stdout.write(rules(int(sys.argv[2])))
+        sys.stdout.write(rules(int(sys.argv[2]), big))
     elif len(sys.argv) >= 4 and sys.argv[1] == "send":
-        send(int(sys.argv[2]), int(sys.argv[3]))
+        send(int(sys.argv[2]), int(sys.argv[3]), big)
     else:
         sys.exit(__doc__)
 

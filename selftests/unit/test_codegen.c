@@ -600,6 +600,102 @@ TEST(user_chain_jump_return_goto)
 	EXPECT_EQ(NF_ACCEPT, r.verdict);
 }
 
+/* Does the OUTPUT program of blob b look rules up in an LPM trie? */
+static bool output_uses_lpm_trie(struct blob *b)
+{
+	struct xlate_table *t = NULL;
+	struct bf_bpf_table *bt = NULL;
+	struct xlate_error err = { 0 };
+	struct bpf_prog_info info = { 0 };
+	uint32_t ids[16], len = sizeof(info), i;
+	bool found = false;
+
+	if (xlate_table_translate(&b->repl, b->entries, &t, &err) ||
+	    bf_bpf_table_load(t, NULL, &bt, &err))
+		goto out;
+	info.nr_map_ids = 16;
+	info.map_ids = (uintptr_t)ids;
+	if (bpf_prog_get_info_by_fd(bt->prog_fds[NF_INET_LOCAL_OUT], &info, &len))
+		goto out;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info mi = { 0 };
+		uint32_t mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd >= 0 && !bpf_map_get_info_by_fd(fd, &mi, &mlen))
+			found |= mi.type == BPF_MAP_TYPE_LPM_TRIE;
+		if (fd >= 0)
+			close(fd);
+	}
+out:
+	bf_bpf_table_free(bt);
+	xlate_table_free(t);
+	return found;
+}
+
+/*
+ * A run of source-prefix rules becomes one lookup: first match in order
+ * among nested prefixes, each rule's own counter, a miss goes on.
+ */
+TEST(address_run_is_one_lookup_with_first_match)
+{
+	static struct blob b;
+	static const struct {
+		const char *src, *mask;
+		int verdict;
+	} head[] = {
+		{ "10.9.0.0", "255.255.0.0", DROP }, /* shadows the next */
+		{ "10.9.9.9", "255.255.255.255", ACCEPT },
+		{ "10.8.8.8", "255.255.255.255", ACCEPT },
+		{ "10.8.0.0", "255.255.0.0", DROP }, /* covers the previous one */
+	};
+	unsigned int i, out, n = 40, nh = sizeof(head) / sizeof(head[0]);
+	struct pkt_spec pkt = tcp80;
+	struct result r;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		char src[16];
+		struct ipt_ip ip;
+		int v = DROP;
+
+		snprintf(src, sizeof(src), "10.2.0.%u", i);
+		ip = i < nh ? ip_of(head[i].src, head[i].mask, IPPROTO_TCP, 0) :
+			      ip_of(src, "255.255.255.255", IPPROTO_TCP, 0);
+		if (i < nh)
+			v = head[i].verdict;
+		blob_entry(&b, &ip, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	}
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_lpm_trie(&b));
+	pkt.src = "10.9.9.9";
+	r = load_and_run(&b, 2, &pkt, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict); /* rule 0's /16 comes first */
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.8.8.8";
+	r = load_and_run(&b, 2 + 2, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* its /32 comes before the /16 */
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.8.1.1";
+	r = load_and_run(&b, 2 + 3, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.2.0.33";
+	r = load_and_run(&b, 2 + 33, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.3.3.3"; /* in no prefix: the policy */
+	r = load_and_run(&b, 2 + n, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt = udp53; /* the run's common part (-p tcp) does not hold */
+	pkt.src = "10.2.0.33";
+	r = load_and_run(&b, 2 + n, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+}
+
 /* More rules than one program can hold: the parts chain by tail calls. */
 TEST(long_chain_is_cut_into_parts)
 {

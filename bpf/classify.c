@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address runs: consecutive rules that differ only in their source (or only
+ * in their destination) prefix, with no match and an ACCEPT or DROP target,
+ * as blocklists are. One LPM trie holds the run's prefixes. The first rule
+ * whose prefix holds an address is the first in order among the prefixes
+ * covering it, and those nest; so each prefix's value is the smallest rule
+ * position among itself and its covering prefixes, and the longest match
+ * gives the answer in one lookup, whatever the run's length.
+ *
+ * Value: the rule's position in the run, bit 31 set for ACCEPT.
+ */
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netfilter.h>
+
+#include "classify.h"
+#include "ip_match.h"
+#include "local_routes.h"
+#include "sys.h"
+
+#define RUN_ACCEPT 0x80000000u
+#define RUN_KEY BF_STK_SCRATCH /* struct bf_local_route_key: prefixlen, address */
+
+enum run_field { RUN_SRC, RUN_DST };
+
+/* The rule's address and mask for field, and the rest of its ipt_ip. */
+static void split_ip(const struct ipt_ip *ip, enum run_field field, uint32_t *addr, uint32_t *mask,
+		     struct ipt_ip *rest)
+{
+	*rest = *ip;
+	if (field == RUN_SRC) {
+		*addr = ntohl(ip->src.s_addr);
+		*mask = ntohl(ip->smsk.s_addr);
+		rest->src.s_addr = rest->smsk.s_addr = 0;
+	} else {
+		*addr = ntohl(ip->dst.s_addr);
+		*mask = ntohl(ip->dmsk.s_addr);
+		rest->dst.s_addr = rest->dmsk.s_addr = 0;
+	}
+}
+
+static unsigned int prefix_len(uint32_t mask)
+{
+	return mask ? 32 - __builtin_ctz(mask) : 0;
+}
+
+/* r can join a run on field whose other fields are rest. */
+static bool fits(const struct xlate_rule *r, enum run_field field, const struct ipt_ip *rest)
+{
+	uint32_t inv = field == RUN_SRC ? IPT_INV_SRCIP : IPT_INV_DSTIP;
+	uint32_t addr, mask;
+	struct ipt_ip other;
+
+	if (r->num_matches || (r->action != XLATE_ACCEPT && r->action != XLATE_DROP))
+		return false;
+	split_ip(&r->entry->ip, field, &addr, &mask, &other);
+	/* a contiguous, non-empty mask that covers the address, not inverted */
+	if (!mask || (~mask & (~mask + 1)) || (addr & ~mask) || (r->entry->ip.invflags & inv))
+		return false;
+	return !rest || !memcmp(&other, rest, sizeof(other));
+}
+
+static unsigned int run_length(const struct bf_gen *g, unsigned int start, enum run_field field)
+{
+	const struct xlate_rule *first = &g->ir->rules[start];
+	uint32_t addr, mask;
+	struct ipt_ip rest;
+	unsigned int n;
+
+	if (!fits(first, field, NULL))
+		return 0;
+	split_ip(&first->entry->ip, field, &addr, &mask, &rest);
+	for (n = 1; start + n < g->ir->num_rules; n++)
+		if (!fits(&g->ir->rules[start + n], field, &rest))
+			break;
+	return n;
+}
+
+struct run_entry {
+	uint32_t addr; /* host order */
+	uint32_t len;
+	uint32_t value;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct run_entry *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The run's prefixes, each first occurrence only, sorted by (len, addr). */
+static struct run_entry *run_entries(const struct bf_gen *g, unsigned int start, unsigned int n,
+				     enum run_field field, unsigned int *count)
+{
+	struct run_entry *e = calloc(n, sizeof(*e));
+	unsigned int i, out = 0;
+
+	if (!e)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct xlate_rule *r = &g->ir->rules[start + i];
+		uint32_t mask;
+		struct ipt_ip rest;
+
+		split_ip(&r->entry->ip, field, &e[i].addr, &mask, &rest);
+		e[i].len = prefix_len(mask);
+		e[i].value = i | (r->action == XLATE_ACCEPT ? RUN_ACCEPT : 0);
+	}
+	qsort(e, n, sizeof(*e), cmp_entry);
+	/* of equal prefixes, the first rule is the one that matches */
+	for (i = 0; i < n; i++)
+		if (!out || cmp_entry(&e[out - 1], &e[i]))
+			e[out++] = e[i];
+		else if ((e[i].value & ~RUN_ACCEPT) < (e[out - 1].value & ~RUN_ACCEPT))
+			e[out - 1] = e[i];
+	*count = out;
+	return e;
+}
+
+/* Each prefix takes the earliest rule among the prefixes that cover it. */
+static void inherit_covering(struct run_entry *e, unsigned int count)
+{
+	unsigned int i, len;
+
+	/* sorted by length: covering prefixes are settled first */
+	for (i = 0; i < count; i++) {
+		for (len = 0; len < e[i].len; len++) {
+			struct run_entry key = { .len = len };
+			const struct run_entry *cover;
+
+			key.addr = len ? e[i].addr & ~((1u << (32 - len)) - 1) : 0;
+			cover = bsearch(&key, e, count, sizeof(*e), cmp_entry);
+			if (cover && (cover->value & ~RUN_ACCEPT) < (e[i].value & ~RUN_ACCEPT))
+				e[i].value = cover->value;
+		}
+	}
+}
+
+static int fill_map(const struct run_entry *e, unsigned int count)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	unsigned int i;
+	int fd;
+
+	fd = bf_sys_map_create(BPF_MAP_TYPE_LPM_TRIE, "filter_run",
+			       sizeof(struct bf_local_route_key), sizeof(uint32_t), count, &o);
+	for (i = 0; fd >= 0 && i < count; i++) {
+		struct bf_local_route_key k = { .prefixlen = e[i].len, .addr = htonl(e[i].addr) };
+
+		if (bpf_map_update_elem(fd, &k, &e[i].value, BPF_ANY)) {
+			close(fd);
+			fd = -errno;
+		}
+	}
+	return fd;
+}
+
+/* Look the address up; count and judge by the rule found, or fall through. */
+static void gen_lookup(struct bf_gen *g, enum run_field field, int map_fd, unsigned int base,
+		       const struct ipt_ip *rest)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label none = bf_label_new(p), accept = bf_label_new(p);
+
+	bf_gen_ip_match(g, rest, none);
+	bf_emit(p,
+		BF_LDX_MEM(BPF_W, BF_R1, BF_FP, field == RUN_SRC ? BF_IPH(saddr) : BF_IPH(daddr)));
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY, 32));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 4));
+	bf_emit_ld_map_fd(p, BF_R1, map_fd);
+	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, RUN_KEY));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, none);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R8));
+	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, (int32_t)~RUN_ACCEPT));
+	bf_emit(p, BF_ALU32_IMM(BPF_ADD, BF_R1, (int32_t)base));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
+	bf_gen_count_key(g);
+	bf_jmp32_imm(p, BPF_JSET, BF_R8, RUN_ACCEPT, accept);
+	bf_gen_exit(g, NF_DROP);
+	bf_label_bind(p, accept);
+	bf_gen_exit(g, NF_ACCEPT);
+	bf_label_bind(p, none);
+}
+
+int bf_classify_run(struct bf_gen *g, unsigned int start)
+{
+	enum run_field field = RUN_SRC;
+	unsigned int n = run_length(g, start, RUN_SRC), count;
+	struct run_entry *e;
+	uint32_t addr, mask;
+	struct ipt_ip rest;
+	int fd;
+
+	if (n < BF_RUN_MIN) {
+		field = RUN_DST;
+		n = run_length(g, start, RUN_DST);
+	}
+	if (n < BF_RUN_MIN)
+		return 0;
+	e = run_entries(g, start, n, field, &count);
+	if (!e)
+		return -ENOMEM;
+	inherit_covering(e, count);
+	fd = fill_map(e, count);
+	free(e);
+	if (fd < 0)
+		return fd;
+	split_ip(&g->ir->rules[start].entry->ip, field, &addr, &mask, &rest);
+	gen_lookup(g, field, fd, g->ir->rules[start].index, &rest);
+	/* the programs keep the map; the fd is closed once they are loaded */
+	return bf_hook_progs_keep_fd(g->out, fd) ? -ENOMEM : (int)n;
+}
