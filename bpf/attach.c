@@ -11,8 +11,6 @@
 #include "attach.h"
 #include "sys.h"
 
-static const char *const short_hook[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out", "post" };
-
 /* tail_call(ctx, chains, hook); a failed call drops: fail closed */
 static int load_dispatcher(int prog_array_fd, const char *table, unsigned int hook,
 			   struct xlate_error *err)
@@ -34,7 +32,7 @@ static int load_dispatcher(int prog_array_fd, const char *table, unsigned int ho
 	}
 	char suffix[16];
 
-	snprintf(suffix, sizeof(suffix), "bf_%s", short_hook[hook]);
+	snprintf(suffix, sizeof(suffix), "bf_%s", bf_hook_short_name(hook));
 	bf_obj_name(name, table, suffix);
 	fd = bf_sys_prog_load(name, p.insns, p.len, &lo);
 	bf_prog_release(&p);

@@ -29,6 +29,13 @@ const char *bf_hook_name(unsigned int hook)
 	return hook < NF_INET_NUMHOOKS ? names[hook] : "?";
 }
 
+const char *bf_hook_short_name(unsigned int hook)
+{
+	static const char *const names[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out", "post" };
+
+	return hook < NF_INET_NUMHOOKS ? names[hook] : "?";
+}
+
 void bf_obj_name(char *dst, const char *table, const char *suffix)
 {
 	char full[XT_TABLE_MAXNAMELEN + 32];
@@ -167,15 +174,13 @@ int bf_local_routes_map_create(void)
 /* "filter_INPUT" for a chain's entry, "filter_in.3" for its later parts */
 static void part_name(char *name, const char *table, unsigned int hook, unsigned int part)
 {
-	static const char *const short_names[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out",
-								   "post" };
 	char suffix[16];
 
 	if (!part) {
 		bf_obj_name(name, table, bf_hook_name(hook));
 		return;
 	}
-	snprintf(suffix, sizeof(suffix), "%s.%u", short_names[hook], part);
+	snprintf(suffix, sizeof(suffix), "%s.%u", bf_hook_short_name(hook), part);
 	bf_obj_name(name, table, suffix);
 }
 

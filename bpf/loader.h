@@ -53,5 +53,7 @@ void bf_obj_name(char *dst, const char *table, const char *suffix);
 
 /* The chain name of a built-in hook, as iptables prints it. */
 const char *bf_hook_name(unsigned int hook);
+/* Its short name in object names: "pre", "in", "fwd", "out", "post". */
+const char *bf_hook_short_name(unsigned int hook);
 
 #endif /* BPFILTER_BPF_LOADER_H */

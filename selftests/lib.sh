@@ -76,6 +76,10 @@ bf_veth_peer() {
 
 inpeer() { ip netns exec "$BF_PEER" "$@"; }
 
+# the peer pings us (10.99.0.1), with extra ping options if given
+ping_ok() { inpeer ping -c1 -W1 "$@" 10.99.0.1 >/dev/null 2>&1; }
+ping_fails() { ! ping_ok "$@"; }
+
 # for bf_check: the command fails
 fails() { ! "$@"; }
 

@@ -104,8 +104,8 @@ static int dump_routes(int fd, struct route_set *s)
 		struct nlmsghdr *nh;
 		ssize_t n = recv(fd, buf, NL_BUF_SIZE, 0);
 
-		if (n < 0) {
-			ret = errno == EINTR ? 0 : -errno;
+		if (n <= 0) {
+			ret = n == 0 ? -EIO : errno == EINTR ? 0 : -errno;
 			continue;
 		}
 		for (nh = (void *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {

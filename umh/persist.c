@@ -23,8 +23,6 @@
 static bool persistent;
 static char pin_dir[PIN_DIR_MAX];
 
-static const char *const hook_suffix[NF_INET_NUMHOOKS] = { "pre", "in", "fwd", "out", "post" };
-
 int bf_persist_init(const struct bf_opts *opts)
 {
 	persistent = !opts->transient;
@@ -129,7 +127,7 @@ int bf_persist_pin_table(const struct bf_netns *ns, const struct bf_bpf_table *b
 
 		if (bt->prog_fds[h] < 0)
 			continue;
-		snprintf(name, sizeof(name), "prog_%s", hook_suffix[h]);
+		snprintf(name, sizeof(name), "prog_%s", bf_hook_short_name(h));
 		ns_path(path, ns->cookie, bt->id, name);
 		ret = pin(bt->prog_fds[h], path);
 	}
@@ -157,7 +155,7 @@ int bf_persist_pin_netns(const struct bf_netns *ns)
 
 		if (a->link_fds[h] < 0)
 			continue;
-		snprintf(name, sizeof(name), "link_%s", hook_suffix[h]);
+		snprintf(name, sizeof(name), "link_%s", bf_hook_short_name(h));
 		ns_path(path, ns->cookie, 0, name);
 		ret = pin(a->link_fds[h], path);
 	}
@@ -236,7 +234,7 @@ struct bf_bpf_table *bf_persist_open_table(uint64_t cookie, uint32_t id, unsigne
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		char name[16];
 
-		snprintf(name, sizeof(name), "prog_%s", hook_suffix[h]);
+		snprintf(name, sizeof(name), "prog_%s", bf_hook_short_name(h));
 		bt->prog_fds[h] = get_pinned(cookie, id, name, false);
 	}
 	if (bt->maps.counters_fd < 0 || bt->maps.parts_fd < 0) {
@@ -258,7 +256,7 @@ struct bf_attachment *bf_persist_open_attachment(uint64_t cookie)
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		char name[16];
 
-		snprintf(name, sizeof(name), "link_%s", hook_suffix[h]);
+		snprintf(name, sizeof(name), "link_%s", bf_hook_short_name(h));
 		a->dispatcher_fds[h] = -1;
 		a->link_fds[h] = get_pinned(cookie, 0, name, false);
 	}

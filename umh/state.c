@@ -287,7 +287,12 @@ static int read_file(unsigned char **data, size_t *len)
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !(*data = malloc(st.st_size ? st.st_size : 1))) {
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -errno;
+	}
+	*data = malloc(st.st_size ? st.st_size : 1);
+	if (!*data) {
 		close(fd);
 		return -ENOMEM;
 	}

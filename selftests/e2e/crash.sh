@@ -15,7 +15,6 @@ bf_sandbox "$@"
 bf_init "$1"
 ipt=$BF_IPT
 bf_veth_peer || exit 1
-ping_ok() { inpeer ping -c1 -W1 10.99.0.1 >/dev/null 2>&1; }
 big=$(mktemp)
 {
 	echo "*filter"

@@ -16,8 +16,6 @@ bf_sandbox "$@"
 bf_init "$1"
 ipt=$BF_IPT
 bf_veth_peer || exit 1
-ping_ok() { inpeer ping -c1 -W1 10.99.0.1 >/dev/null 2>&1; }
-ping_fails() { ! ping_ok; }
 pkts() { bf_pkts "$@"; }
 policy_pkts() { "$ipt" -L "$1" -n -v -x | sed -n 's/.*(policy [A-Z]* \([0-9]*\) packets.*/\1/p'; }
 

@@ -15,8 +15,6 @@ bf_sandbox "$@"
 bf_init "$1"
 ipt=$BF_IPT
 bf_veth_peer || exit 1
-# ping from the peer with extra options
-ping_with() { inpeer ping -c1 -W1 "$@" 10.99.0.1 >/dev/null 2>&1; }
 # one UDP datagram to the peer's discard port, sent as setpriv's user
 send_as() { setpriv "$@" bash -c 'echo x >/dev/udp/10.99.0.2/9' 2>/dev/null; }
 peer_ping() { inpeer ping -c1 -W1 "$@" >/dev/null 2>&1; }
@@ -24,16 +22,16 @@ peer_ping() { inpeer ping -c1 -W1 "$@" >/dev/null 2>&1; }
 bf_check "bpfilterd starts" bf_daemon_start
 
 "$ipt" -A INPUT -p icmp -m ttl --ttl-lt 10 -j DROP
-bf_check "-m ttl --ttl-lt 10 drops a ping sent with TTL 5" fails ping_with -t 5
-bf_check "... not one with TTL 64" ping_with -t 64
+bf_check "-m ttl --ttl-lt 10 drops a ping sent with TTL 5" fails ping_ok -t 5
+bf_check "... not one with TTL 64" ping_ok -t 64
 bf_check "... and counts only the first" test "$(bf_pkts INPUT 1)" = 1
 "$ipt" -F INPUT
 
 "$ipt" -A INPUT -p icmp -m dscp --dscp 10 -j DROP
 "$ipt" -A INPUT -p icmp -m tos --tos 0x10/0x1c -j DROP
-bf_check "-m dscp --dscp 10 drops a ping with TOS 0x28" fails ping_with -Q 0x28
-bf_check "-m tos --tos 0x10/0x1c drops a ping with TOS 0x12" fails ping_with -Q 0x12
-bf_check "... both pass TOS 0" ping_with -Q 0
+bf_check "-m dscp --dscp 10 drops a ping with TOS 0x28" fails ping_ok -Q 0x28
+bf_check "-m tos --tos 0x10/0x1c drops a ping with TOS 0x12" fails ping_ok -Q 0x12
+bf_check "... both pass TOS 0" ping_ok -Q 0
 bf_check "... each counted once" test "$(bf_pkts INPUT 1)/$(bf_pkts INPUT 2)" = 1/1
 "$ipt" -F INPUT
 
@@ -53,7 +51,7 @@ bf_check "... counted: uid 1, gid 1, socket 2" \
 "$ipt" -A INPUT -p icmp -m addrtype --dst-type BROADCAST -j DROP
 "$ipt" -A INPUT -p icmp -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT
 sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
-bf_check "-m addrtype: a ping to our address is LOCAL on its interface" ping_with
+bf_check "-m addrtype: a ping to our address is LOCAL on its interface" ping_ok
 peer_ping -b 10.99.0.255
 bf_check "... a ping to the subnet broadcast is BROADCAST" \
 	test "$(bf_pkts INPUT 1)/$(bf_pkts INPUT 2)" = 1/1

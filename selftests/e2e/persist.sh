@@ -16,8 +16,6 @@ bf_sandbox "$@"
 bf_init "$1"
 ipt=$BF_IPT
 bf_veth_peer || exit 1
-ping_ok() { inpeer ping -c1 -W1 10.99.0.1 >/dev/null 2>&1; }
-ping_fails() { ! ping_ok; }
 pins() { ls -d /sys/fs/bpf/bpfilter/ns-* 2>/dev/null | wc -l; }
 # run the daemon in the foreground: it must exit
 daemon_exits() { "$BF_OBJTREE/umh/bpfilterd" "$@" >"$BF_LOG.fg" 2>&1; }
