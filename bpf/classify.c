@@ -19,11 +19,10 @@
 
 #include "classify.h"
 #include "ip_match.h"
-#include "local_routes.h"
-#include "sys.h"
+#include "class_maps.h"
 
 #define RUN_ACCEPT 0x80000000u
-#define RUN_KEY BF_STK_SCRATCH /* struct bf_local_route_key: prefixlen, address */
+#define RUN_KEY BF_STK_SCRATCH /* struct bf_run_key */
 
 enum run_field { RUN_SRC, RUN_DST };
 
@@ -43,9 +42,9 @@ static void split_ip(const struct ipt_ip *ip, enum run_field field, uint32_t *ad
 	}
 }
 
-static unsigned int prefix_len(uint32_t mask)
+unsigned int bf_prefix_len(uint32_t mask)
 {
-	return mask ? 32 - __builtin_ctz(mask) : 0;
+	return mask ? 32 - (unsigned int)__builtin_ctz(mask) : 0;
 }
 
 /* r can join a run on field whose other fields are rest. */
@@ -110,7 +109,7 @@ static struct run_entry *run_entries(const struct bf_gen *g, unsigned int start,
 		struct ipt_ip rest;
 
 		split_ip(&r->entry->ip, field, &e[i].addr, &mask, &rest);
-		e[i].len = prefix_len(mask);
+		e[i].len = bf_prefix_len(mask);
 		e[i].value = i | (r->action == XLATE_ACCEPT ? RUN_ACCEPT : 0);
 	}
 	qsort(e, n, sizeof(*e), cmp_entry);
@@ -143,38 +142,35 @@ static void inherit_covering(struct run_entry *e, unsigned int count)
 	}
 }
 
-static int fill_map(const struct run_entry *e, unsigned int count)
+/* The run's entries into the chain's runs trie, under run id run. */
+static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count, uint32_t run)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
 	unsigned int i;
-	int fd;
+	int ret = bf_class_maps_want_runs(g->cls, g->out);
 
-	fd = bf_sys_map_create(BPF_MAP_TYPE_LPM_TRIE, "filter_run",
-			       sizeof(struct bf_local_route_key), sizeof(uint32_t), count, &o);
-	for (i = 0; fd >= 0 && i < count; i++) {
-		struct bf_local_route_key k = { .prefixlen = e[i].len, .addr = htonl(e[i].addr) };
+	for (i = 0; !ret && i < count; i++) {
+		struct bf_run_key k = { .prefixlen = 32 + e[i].len,
+					.run = run,
+					.addr = htonl(e[i].addr) };
 
-		if (bpf_map_update_elem(fd, &k, &e[i].value, BPF_ANY)) {
-			close(fd);
-			fd = -errno;
-		}
+		ret = bf_class_add_run(g->cls, &k, e[i].value);
 	}
-	return fd;
+	return ret;
 }
 
 /* Look the address up; count and judge by the rule found, or fall through. */
-static void gen_lookup(struct bf_gen *g, enum run_field field, int map_fd, unsigned int base,
-		       const struct ipt_ip *rest)
+static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigned int base)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label none = bf_label_new(p), accept = bf_label_new(p);
 
-	bf_gen_ip_match(g, rest, none);
-	bf_emit(p,
-		BF_LDX_MEM(BPF_W, BF_R1, BF_FP, field == RUN_SRC ? BF_IPH(saddr) : BF_IPH(daddr)));
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY, 32));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 4));
-	bf_emit_ld_map_fd(p, BF_R1, map_fd);
+	bf_gen_ip_match(g, &memo->rest, none);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP,
+			      memo->field == RUN_SRC ? BF_IPH(saddr) : BF_IPH(daddr)));
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY, 64));
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY + 4, (int32_t)memo->run));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
+	bf_emit_ld_map_fd(p, BF_R1, g->cls->runs_fd);
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, RUN_KEY));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
@@ -192,31 +188,60 @@ static void gen_lookup(struct bf_gen *g, enum run_field field, int map_fd, unsig
 	bf_label_bind(p, none);
 }
 
-int bf_classify_run(struct bf_gen *g, unsigned int start)
+void bf_run_memo_put(struct bf_gen *g, unsigned int start, const struct bf_run_memo *memo)
+{
+	struct bf_run_memo *copy = malloc(sizeof(*copy));
+
+	if (!copy)
+		return;
+	*copy = *memo;
+	free(g->memo[start]);
+	g->memo[start] = copy;
+}
+
+/* The address run at start, staged if it is not yet; its memo. */
+static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo *memo)
 {
 	enum run_field field = RUN_SRC;
 	unsigned int n = run_length(g, start, RUN_SRC), count;
 	struct run_entry *e;
 	uint32_t addr, mask;
-	struct ipt_ip rest;
-	int fd;
+	int ret;
 
+	if (g->memo[start] && !g->memo[start]->tuple) {
+		*memo = *g->memo[start];
+		return 0;
+	}
 	if (n < BF_RUN_MIN) {
 		field = RUN_DST;
 		n = run_length(g, start, RUN_DST);
 	}
+	memo->len = n;
 	if (n < BF_RUN_MIN)
 		return 0;
 	e = run_entries(g, start, n, field, &count);
 	if (!e)
 		return -ENOMEM;
 	inherit_covering(e, count);
-	fd = fill_map(e, count);
+	memo->run = g->cls->next_run++;
+	memo->field = field;
+	split_ip(&g->ir->rules[start].entry->ip, field, &addr, &mask, &memo->rest);
+	ret = stage(g, e, count, memo->run);
 	free(e);
-	if (fd < 0)
-		return fd;
-	split_ip(&g->ir->rules[start].entry->ip, field, &addr, &mask, &rest);
-	gen_lookup(g, field, fd, g->ir->rules[start].index, &rest);
-	/* the programs keep the map; the fd is closed once they are loaded */
-	return bf_hook_progs_keep_fd(g->out, fd) ? -ENOMEM : (int)n;
+	if (!ret)
+		bf_run_memo_put(g, start, memo);
+	return ret;
+}
+
+int bf_classify_run(struct bf_gen *g, unsigned int start)
+{
+	struct bf_run_memo memo = { 0 };
+	int ret = address_run(g, start, &memo);
+
+	if (ret)
+		return ret;
+	if (memo.len < BF_RUN_MIN)
+		return bf_tuple_run(g, start);
+	gen_lookup(g, &memo, g->ir->rules[start].index);
+	return g->prog.err ? g->prog.err : (int)memo.len;
 }

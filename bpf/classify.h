@@ -8,15 +8,33 @@
 #define BPFILTER_BPF_CLASSIFY_H
 
 #include "codegen.h"
+#include "tuple_run.h"
 
 /* Shortest run worth a lookup: below it, straight-line tests are cheaper. */
 #define BF_RUN_MIN 32
 
 /*
- * If the rules from start on begin a run this file classifies, emit its code
+ * If the rules from start on begin a run a classifier takes (an address run,
+ * else a tuple run), emit its code
  * (a packet no rule of the run matches falls through) and return how many
  * rules it covers; 0 if none (nothing emitted), or a negative errno.
  */
 int bf_classify_run(struct bf_gen *g, unsigned int start);
+
+/* A run staged in the chain's maps, found again through another jump. */
+struct bf_run_memo {
+	unsigned int len; /* rules it covers */
+	bool tuple;
+	struct bf_tuple_plan plan; /* a tuple run */
+	uint32_t run; /* an address run: its id, field and common part */
+	int field;
+	struct ipt_ip rest;
+};
+
+/* Remember the run at start (nothing if out of memory: it is staged again). */
+void bf_run_memo_put(struct bf_gen *g, unsigned int start, const struct bf_run_memo *memo);
+
+/* Length of a contiguous mask in host order. */
+unsigned int bf_prefix_len(uint32_t mask);
 
 #endif /* BPFILTER_BPF_CLASSIFY_H */

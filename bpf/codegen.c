@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <linux/netfilter.h>
 
+#include "class_maps.h"
 #include "classify.h"
 #include "codegen.h"
 #include "ip_match.h"
@@ -432,6 +433,8 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	struct bf_gen g = {
 		.ir = ir, .maps = maps, .hook = hook, .err = err, .out = out, .trace = trace
 	};
+	struct bf_class_maps cls;
+	unsigned int i;
 	int ret;
 
 	out->n = 0;
@@ -440,6 +443,12 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	g.kernel = bf_kernel(err);
 	if (!g.kernel)
 		return -errno;
+	/* a run covers 32 rules or more; a tuple run stages at most 3 entries per rule */
+	bf_class_maps_init(&cls, 2 * ir->num_rules + BF_TUPLE_MAX);
+	g.cls = &cls;
+	g.memo = calloc(ir->num_rules, sizeof(*g.memo));
+	if (!g.memo)
+		return -ENOMEM;
 	ret = start_part(&g);
 	if (!ret)
 		ret = gen_sequence(&g, ir->hook_entry[hook],
@@ -448,6 +457,12 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 		ret = finish_part(&g);
 	else
 		bf_prog_release(&g.prog);
+	if (!ret)
+		ret = bf_class_maps_fill(&cls);
+	bf_class_maps_release(&cls);
+	for (i = 0; i < ir->num_rules; i++)
+		free(g.memo[i]);
+	free(g.memo);
 	if (ret == -E2BIG || ret == -ERANGE)
 		snprintf(err->msg, sizeof(err->msg),
 			 "the ruleset is too large for BPF programs (%u parts of %zu instructions)",

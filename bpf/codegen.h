@@ -38,6 +38,9 @@
 /* Offsets of IPv4 header fields on the stack. */
 #define BF_IPH(field) (BF_STK_IPH + (int)offsetof(struct iphdr, field))
 
+struct bf_class_maps;
+struct bf_run_memo;
+
 /* Maps shared by all programs of a table. */
 struct bf_table_maps {
 	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
@@ -84,6 +87,9 @@ struct bf_gen {
 	unsigned int hook;
 	/* RETURN with an empty jump stack: the chain's policy */
 	bf_label underflow;
+	/* the classifiers' maps, and the runs staged there by first rule */
+	struct bf_class_maps *cls;
+	struct bf_run_memo **memo;
 	struct xlate_error *err;
 };
 

@@ -302,31 +302,51 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 	free(bt);
 }
 
+/* Batches of this many entries: one syscall each, a bounded buffer. */
+#define COUNTERS_BATCH 4096u
+
+/* Sum count per-CPU entries of counters from *next on into out. */
+static int read_counters_batch(int fd, uint32_t *next, bool first, unsigned int ncpus,
+			       struct xt_counters *percpu, struct xt_counters *out, uint32_t count)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	uint32_t keys[COUNTERS_BATCH], got = count, i, c;
+	int ret;
+
+	ret = bpf_map_lookup_batch(fd, first ? NULL : next, next, keys, percpu, &got, &o);
+	if (ret && errno != ENOENT)
+		return -errno;
+	if (got != count)
+		return -EIO;
+	for (i = 0; i < count; i++)
+		for (c = 0; c < ncpus; c++) {
+			out[i].pcnt += percpu[i * ncpus + c].pcnt;
+			out[i].bcnt += percpu[i * ncpus + c].bcnt;
+		}
+	return 0;
+}
+
 int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct xt_counters *percpu;
-	uint32_t i;
-	int c;
+	uint32_t done, next = 0;
+	int ret = 0;
 
 	if (ncpus < 0)
 		return ncpus;
-	percpu = calloc((size_t)ncpus, sizeof(*percpu));
+	memset(out, 0, bt->num_counters * sizeof(*out));
+	percpu = calloc((size_t)ncpus * COUNTERS_BATCH, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (i = 0; i < bt->num_counters; i++) {
-		out[i] = (struct xt_counters){ 0, 0 };
-		if (bpf_map_lookup_elem(bt->maps.counters_fd, &i, percpu)) {
-			int ret = -errno;
+	for (done = 0; !ret && done < bt->num_counters; done += COUNTERS_BATCH) {
+		uint32_t count = bt->num_counters - done;
 
-			free(percpu);
-			return ret;
-		}
-		for (c = 0; c < ncpus; c++) {
-			out[i].pcnt += percpu[c].pcnt;
-			out[i].bcnt += percpu[c].bcnt;
-		}
+		if (count > COUNTERS_BATCH)
+			count = COUNTERS_BATCH;
+		ret = read_counters_batch(bt->maps.counters_fd, &next, done == 0,
+					  (unsigned int)ncpus, percpu, out + done, count);
 	}
 	free(percpu);
-	return 0;
+	return ret;
 }

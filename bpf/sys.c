@@ -39,3 +39,22 @@ int bf_sys_prog_load(const char *name, const struct bpf_insn *insns, size_t len,
 	fd = bpf_prog_load(BPF_PROG_TYPE_NETFILTER, name, "GPL", insns, len, opts);
 	return fd < 0 ? -errno : fd;
 }
+
+int bf_sys_map_fill(int fd, const void *keys, size_t key_size, const void *values,
+		    size_t value_size, uint32_t count)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
+	uint32_t done = 0;
+
+	while (done < count) {
+		uint32_t n = count - done;
+
+		if (bpf_map_update_batch(fd, (const char *)keys + done * key_size,
+					 (const char *)values + done * value_size, &n, &o))
+			return -errno;
+		if (!n)
+			return -EIO;
+		done += n;
+	}
+	return 0;
+}

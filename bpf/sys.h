@@ -21,4 +21,12 @@ int bf_sys_map_create(enum bpf_map_type type, const char *name, uint32_t key_siz
 int bf_sys_prog_load(const char *name, const struct bpf_insn *insns, size_t len,
 		     struct bpf_prog_load_opts *opts);
 
+/*
+ * Write count keys and values (arrays of key_size and value_size) into map
+ * fd, a batch per syscall: a classifier's thousands of entries would
+ * otherwise cost a syscall each. Returns 0 or -errno.
+ */
+int bf_sys_map_fill(int fd, const void *keys, size_t key_size, const void *values,
+		    size_t value_size, uint32_t count);
+
 #endif /* BPFILTER_BPF_SYS_H */

@@ -1,29 +1,70 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Turn scripts/bench.sh's figures into Documentation/benchmarks.md and
-# benchmarks.png.
+# Turn scripts/bench.sh's figures into Documentation/benchmarks.md (tables,
+# and the issue's targets as measured ratios) and benchmarks.png.
 #
 # Usage: scripts/bench-report.sh DATFILE OUTDIR SECONDS
 set -u
 dat=$1 out=$2 seconds=$3
 md="$out/benchmarks.md"
+# columns of the .dat file
+C_RESTORE=4 C_APPEND=5 C_PPS=6 C_NS=7 C_RSS=8
+
+# value SET MODE N COL: one figure, "-" if missing
+value() {
+	awk -v s="$1" -v m="$2" -v n="$3" -v c="$4" \
+		'!/^#/ && $1 == s && $3 == m && $2 == n { v = $c } END { print (v == "" ? "-" : v) }' "$dat"
+}
 
 table() {
-	local title=$1 col=$2 mode sizes
-	sizes=$(awk '!/^#/ { print $1 }' "$dat" | uniq | tr '\n' ' ')
-	echo "### $title"
+	local set=$1 title=$2 col=$3 mode sizes n
+	sizes=$(awk -v s="$set" '!/^#/ && $1 == s { print $2 }' "$dat" | uniq | tr '\n' ' ')
+	echo "#### $title"
 	echo
 	printf '| |'; for n in $sizes; do printf ' N = %s |' "$n"; done; echo
 	printf '|---|'; for _ in $sizes; do printf -- '---:|'; done; echo
 	for mode in bpfilter legacy nft; do
-		# a figure only bpfilter has (TEST_RUN): no empty rows
-		awk -v mode="$mode" -v col="$col" '!/^#/ && $2 == mode && $col != "-" { f = 1 }
-			END { exit !f }' "$dat" || continue
+		[ "$(value "$set" "$mode" "$(echo $sizes | cut -d' ' -f1)" "$col")" = - ] && continue
 		printf '| %s |' "$mode"
-		awk -v mode="$mode" -v col="$col" '!/^#/ && $2 == mode { printf " %s |", $col }' "$dat"
+		for n in $sizes; do printf ' %s |' "$(value "$set" "$mode" "$n" "$col")"; done
 		echo
 	done
+	echo
+}
+
+# ratio A B: A / B to two decimals, "-" if either is missing
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+
+# target LABEL VALUE OP LIMIT: a table row with the verdict
+target() {
+	local ok
+	ok=$(awk -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
+		if (v == "-") print "not measured";
+		else if ((op == ">=" && v >= l) || (op == "<=" && v <= l)) print "met";
+		else print "**not met**" }')
+	echo "| $1 | $2 | $3 $4 | $ok |"
+}
+
+targets() {
+	local set=$1
+	echo "#### Targets (ratios of figures above, N = 10000 unless said)"
+	echo
+	echo "| | measured | target | |"
+	echo "|---|---:|---:|---|"
+	target "pps, bpfilter / legacy" \
+		"$(ratio "$(value "$set" bpfilter 10000 $C_PPS)" "$(value "$set" legacy 10000 $C_PPS)")" ">=" 20
+	target "pps, bpfilter / bpfilter at N = 1" \
+		"$(ratio "$(value "$set" bpfilter 10000 $C_PPS)" "$(value "$set" bpfilter 1 $C_PPS)")" ">=" 0.8
+	target "pps at N = 1, bpfilter / legacy" \
+		"$(ratio "$(value "$set" bpfilter 1 $C_PPS)" "$(value "$set" legacy 1 $C_PPS)")" ">=" 1
+	target "restore time, bpfilter / legacy" \
+		"$(ratio "$(value "$set" bpfilter 10000 $C_RESTORE)" "$(value "$set" legacy 10000 $C_RESTORE)")" "<=" 0.5
+	target "append time, bpfilter / legacy" \
+		"$(ratio "$(value "$set" bpfilter 10000 $C_APPEND)" "$(value "$set" legacy 10000 $C_APPEND)")" "<=" 1
 	echo
 }
 
@@ -34,46 +75,49 @@ table() {
 	echo "$(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
 	echo "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1))."
 	echo
-	echo "Each N is a fresh pair of network namespaces joined by veth. The INPUT"
-	echo "chain holds N rules (\`-s ADDR -p udp --dport PORT -j DROP\`); only the"
-	echo "last matches the flood, so every packet walks all N. \`legacy\` is the"
-	echo "kernel's ip_tables (\`iptables-legacy\`), \`nft\` is \`iptables-nft\`"
-	echo "(nf_tables), \`bpfilter\` is this project, driven by the same"
-	echo "unmodified \`iptables-restore\`."
+	echo "Each figure is a fresh pair of network namespaces joined by veth, the"
+	echo "three filters measured one after the other for each N. The INPUT chain"
+	echo "holds N rules; only the last matches the flood, so a filter that walks"
+	echo "rules walks all N. \`legacy\` is the kernel's ip_tables"
+	echo "(\`iptables-legacy\`), \`nft\` is \`iptables-nft\` (nf_tables), \`bpfilter\`"
+	echo "is this project, driven by the same unmodified \`iptables-restore\` and"
+	echo "\`iptables\`. The rulesets come from \`scripts/bench/rules.py\`:"
 	echo
-	table "Packets per second (one CPU sends and filters for ${seconds} s)" 4
-	table "Seconds to apply the N rules with iptables-restore" 3
-	table "BPF_PROG_TEST_RUN, ns per packet through filter_INPUT" 5
+	echo "- **blocklist**: \`-s ADDR/32 -j DROP\`, N different sources;"
+	echo "- **mixed**: source prefix (/16, /24, /32), destination prefix (/24,"
+	echo "  /32), TCP or UDP, source port range, single or ranged destination"
+	echo "  port, ACCEPT or DROP; a fifth of the rules hold the flood's addresses"
+	echo "  but not its protocol or port."
+	echo
+	for set in $(awk '!/^#/ { print $1 }' "$dat" | uniq); do
+		echo "## $set"
+		echo
+		table "$set" "Packets per second (one CPU sends and filters for ${seconds} s)" $C_PPS
+		table "$set" "Seconds to apply the N rules with iptables-restore" $C_RESTORE
+		table "$set" "Seconds to append one rule to the N with iptables -A" $C_APPEND
+		table "$set" "BPF_PROG_TEST_RUN, ns per packet through filter_INPUT" $C_NS
+		table "$set" "bpfilterd resident memory (kB) holding the table" $C_RSS
+		targets "$set"
+	done
 	echo "![packets per second and restore time](benchmarks.png)"
-	echo
-	echo "## Reading the figures"
-	echo
-	echo "- All three walk the rules one by one: cost grows linearly with N."
-	echo "  Near-constant cost for large rulesets is the classifier's job"
-	echo "  (issue 5); the code generator's \`gen_sequence()\` is where it plugs in."
-	echo "- bpfilter's restore time is dominated by the verifier, which checks"
-	echo "  every generated program before it is loaded; a chain of more than"
-	echo "  about a thousand rules is cut into parts that tail-call each other"
-	echo "  (\`BF_PART_BRANCHES\` in \`bpf/codegen.h\`)."
-	echo "- The flood and the filtering share one CPU (veth delivers on the"
-	echo "  sender's CPU), so pps at N = 1 is bounded by the UDP send path, not"
-	echo "  by the filter."
 } >"$md"
 
 gnuplot <<GP
-set terminal pngcairo size 1200,480 font "sans,10" noenhanced
+set terminal pngcairo size 1200,900 font "sans,10" noenhanced
 set output "$out/benchmarks.png"
-set multiplot layout 1,2
+set multiplot layout 2,2
 set logscale x
 set logscale y
 set grid
-set key top right
+set key bottom left
 set xlabel "INPUT rules (N)"
-set ylabel "packets per second"
-set title "Throughput through N rules"
-plot for [m in "bpfilter legacy nft"] "< awk '\$2 == \"".m."\"' $dat" using 1:4 with linespoints title m
-set ylabel "seconds"
-set title "iptables-restore of N rules"
-plot for [m in "bpfilter legacy nft"] "< awk '\$2 == \"".m."\"' $dat" using 1:3 with linespoints title m
+do for [s in "blocklist mixed"] {
+	set ylabel "packets per second"
+	set title "Throughput through N rules (".s.")"
+	plot for [m in "bpfilter legacy nft"] "< awk '\$1 == \"".s."\" && \$3 == \"".m."\" && \$6 != \"-\"' $dat" using 2:6 with linespoints title m
+	set ylabel "seconds"
+	set title "iptables-restore of N rules (".s.")"
+	plot for [m in "bpfilter legacy nft"] "< awk '\$1 == \"".s."\" && \$3 == \"".m."\" && \$4 != \"-\"' $dat" using 2:4 with linespoints title m
+}
 unset multiplot
 GP

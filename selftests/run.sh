@@ -32,6 +32,7 @@ run_one() {
 run_one test_validate "$objtree/selftests/unit/test_validate"
 run_one test_wire "$objtree/selftests/unit/test_wire"
 run_one test_codegen "$objtree/selftests/unit/test_codegen"
+run_one test_classify "$objtree/selftests/unit/test_classify"
 run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"

@@ -7,7 +7,9 @@
 
 "big" adds long runs of address rules (blocklist-like, overlapping and
 shadowing prefixes, mixed verdicts) that bpfilter classifies with one
-lookup, and packets from and to their addresses.
+lookup, long runs of 5-tuple rules (prefixes, protocol, port ranges and
+single ports) that it classifies by tuple space search, packets from and to
+their addresses, and some TCP and UDP packets too short for their header.
 
 The same SEED always gives the same rules and the same packets. Packets go
 to 127.0.0.0/8, so each crosses OUTPUT and, unless fragmented or dropped,
@@ -155,6 +157,39 @@ def address_run(r, chain):
     return out
 
 
+def tuple_prefix(r, opt, pools):
+    """An address option on a prefix that often holds packets, or none."""
+    length = r.choice([0, 0, 8, 16, 24, 26, 28, 32, 32, 32])
+    if not length:
+        return ""
+    return "%s %s/%d" % (opt, r.choice(r.choice(pools)), length)
+
+
+def tuple_run(r, chain):
+    """32 to 400 rules on addresses, protocol and ports, as a generated ruleset."""
+    common = ""
+    if chain != "OUTPUT" and r.random() < 0.3:
+        common = " -i lo"
+    out = []
+    for _ in range(r.randint(32, 400)):
+        m = [tuple_prefix(r, "-s", [RUN_SRC_POOL, SRC_POOL]),
+             tuple_prefix(r, "-d", [RUN_DST_POOL, DST_POOL])]
+        proto = r.choice(["", "tcp", "tcp", "udp", "udp", "icmp"])
+        if proto:
+            m.append("-p " + proto)
+        if proto in ("tcp", "udp"):
+            ports = []
+            if r.random() < 0.3:
+                ports.append("--sport " + port_spec(r))
+            if r.random() < 0.8:
+                ports.append("--dport " + port_spec(r))
+            if ports:
+                m.append("-m %s %s" % (proto, " ".join(ports)))
+        verdict = r.choice(["DROP", "DROP", "ACCEPT"])
+        out.append("-A %s%s %s -j %s" % (chain, common, " ".join(x for x in m if x), verdict))
+    return out
+
+
 def rules(seed, big=False):
     r = random.Random(seed)
     users = ["U%d" % i for i in range(r.randint(0, 4))]
@@ -170,7 +205,7 @@ def rules(seed, big=False):
         if big and r.random() < 0.7:
             # early in the chain, so that packets reach it
             at = r.choice([0, 0, r.randint(0, len(chain_rules))])
-            chain_rules[at:at] = address_run(r, c)
+            chain_rules[at:at] = r.choice([address_run, tuple_run])(r, c)
         out += chain_rules
     out.append("COMMIT")
     return "\n".join(out) + "\n"
@@ -205,6 +240,8 @@ def packet(r, big=False):
     else:
         l4 = b"\x00" * 8
     payload = bytes(r.getrandbits(8) for _ in range(r.choice([0, 0, 10, 60, 150])))
+    if big and proto in (6, 17) and r.random() < 0.03:
+        l4, payload = l4[:4], b""  # too short for tcp_mt()/udp_mt(): their rules drop it
     frag = 0
     if r.random() < 0.1:
         frag = r.choice([0x2000, 0x0001, 0x0003, 0x2005])

@@ -32,10 +32,8 @@
 #include "../../bpf/loader.h"
 #include "../../bpf/local_routes.h"
 #include "blob.h"
+#include "gen_run.h"
 #include "pkt.h"
-
-#define DROP VERDICT(NF_DROP)
-#define ACCEPT VERDICT(NF_ACCEPT)
 
 /* A match to put in the rule: name, revision, payload. */
 struct m {
@@ -44,74 +42,6 @@ struct m {
 	const void *data;
 	unsigned int size;
 };
-
-struct result {
-	int ret; /* table load: 0 or -errno */
-	uint32_t verdict; /* NF_ACCEPT or NF_DROP */
-	uint64_t rule_pkts; /* packets counted on the rule under test */
-	char msg[256];
-};
-
-static int run(struct bf_bpf_table *bt, const struct pkt_spec *spec, uint32_t *verdict)
-{
-	uint8_t buf[1500];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf);
-
-	o.data_size_in = pkt_build(spec, buf);
-	if (bpf_prog_test_run_opts(bt->prog_fds[NF_INET_LOCAL_OUT], &o))
-		return -errno;
-	*verdict = o.retval;
-	return 0;
-}
-
-/* How load_and_run() loads: NULL, or a test's own maps. */
-static const struct bf_load_opts *load_opts;
-
-/* Load blob b and run spec through its OUTPUT program `times` times. */
-static struct result load_and_run(struct blob *b, unsigned int rule_index,
-				  const struct pkt_spec *spec, int times)
-{
-	struct result r = { 0 };
-	struct xlate_table *t = NULL;
-	struct bf_bpf_table *bt = NULL;
-	struct xlate_error err = { 0 };
-	struct xt_counters *c;
-
-	r.ret = xlate_table_translate(&b->repl, b->entries, &t, &err);
-	if (!r.ret)
-		r.ret = bf_bpf_table_load(t, load_opts, &bt, &err);
-	snprintf(r.msg, sizeof(r.msg), "%s", err.msg);
-	while (!r.ret && times--)
-		r.ret = run(bt, spec, &r.verdict);
-	if (!r.ret) {
-		c = calloc(t->num_entries, sizeof(*c));
-		bf_bpf_table_counters(bt, c);
-		r.rule_pkts = c[rule_index].pcnt;
-		free(c);
-	}
-	bf_bpf_table_free(bt);
-	xlate_table_free(t);
-	return r;
-}
-
-/*
- * Start a table whose INPUT and FORWARD chains are empty ACCEPT policies;
- * OUTPUT's rules follow (the first is entry 2). Returns OUTPUT's start.
- */
-static unsigned int output_start(struct blob *b)
-{
-	blob_init(b);
-	blob_policy(b, NF_INET_LOCAL_IN, ACCEPT, 0);
-	blob_policy(b, NF_INET_FORWARD, ACCEPT, b->repl.size);
-	return b->repl.size;
-}
-
-/* End the table: OUTPUT's policy after its rules from out on. */
-static void output_end(struct blob *b, unsigned int out, int policy)
-{
-	blob_policy(b, NF_INET_LOCAL_OUT, policy, out);
-	blob_end(b);
-}
 
 /* The table: OUTPUT holds one rule (ip, matches, verdict), then ACCEPT. */
 static void one_rule_table(struct blob *b, const struct ipt_ip *ip, const struct m *ms,
@@ -150,23 +80,6 @@ static int matched(const struct ipt_ip *ip, const struct m *m, const struct pkt_
 	return -EBADE;
 }
 
-static struct ipt_ip ip_of(const char *src, const char *smask, uint8_t proto, uint8_t inv)
-{
-	struct ipt_ip ip = { .proto = proto, .invflags = inv };
-
-	if (src) {
-		inet_pton(AF_INET, src, &ip.src);
-		inet_pton(AF_INET, smask, &ip.smsk);
-	}
-	return ip;
-}
-
-static const struct pkt_spec tcp80 = { .proto = IPPROTO_TCP,
-				       .sport = 1234,
-				       .dport = 80,
-				       .tcp_flags = TH_SYN,
-				       .src = "10.1.2.3" };
-static const struct pkt_spec udp53 = { .proto = IPPROTO_UDP, .sport = 5000, .dport = 53 };
 static const struct pkt_spec echo = { .proto = IPPROTO_ICMP, .icmp_type = 8 };
 
 TEST(ip_source_mask_and_inversion)
@@ -598,131 +511,6 @@ TEST(user_chain_jump_return_goto)
 	r = load_and_run(&b, 2, &tcp80, 1);
 	ASSERT_EQ(0, r.ret);
 	EXPECT_EQ(NF_ACCEPT, r.verdict);
-}
-
-/* Does the OUTPUT program of blob b look rules up in an LPM trie? */
-static bool output_uses_lpm_trie(struct blob *b)
-{
-	struct xlate_table *t = NULL;
-	struct bf_bpf_table *bt = NULL;
-	struct xlate_error err = { 0 };
-	struct bpf_prog_info info = { 0 };
-	uint32_t ids[16], len = sizeof(info), i;
-	bool found = false;
-
-	if (xlate_table_translate(&b->repl, b->entries, &t, &err) ||
-	    bf_bpf_table_load(t, NULL, &bt, &err))
-		goto out;
-	info.nr_map_ids = 16;
-	info.map_ids = (uintptr_t)ids;
-	if (bpf_prog_get_info_by_fd(bt->prog_fds[NF_INET_LOCAL_OUT], &info, &len))
-		goto out;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
-		struct bpf_map_info mi = { 0 };
-		uint32_t mlen = sizeof(mi);
-		int fd = bpf_map_get_fd_by_id(ids[i]);
-
-		if (fd >= 0 && !bpf_map_get_info_by_fd(fd, &mi, &mlen))
-			found |= mi.type == BPF_MAP_TYPE_LPM_TRIE;
-		if (fd >= 0)
-			close(fd);
-	}
-out:
-	bf_bpf_table_free(bt);
-	xlate_table_free(t);
-	return found;
-}
-
-/*
- * A run of source-prefix rules becomes one lookup: first match in order
- * among nested prefixes, each rule's own counter, a miss goes on.
- */
-TEST(address_run_is_one_lookup_with_first_match)
-{
-	static struct blob b;
-	static const struct {
-		const char *src, *mask;
-		int verdict;
-	} head[] = {
-		{ "10.9.0.0", "255.255.0.0", DROP }, /* shadows the next */
-		{ "10.9.9.9", "255.255.255.255", ACCEPT },
-		{ "10.8.8.8", "255.255.255.255", ACCEPT },
-		{ "10.8.0.0", "255.255.0.0", DROP }, /* covers the previous one */
-	};
-	unsigned int i, out, n = 40, nh = sizeof(head) / sizeof(head[0]);
-	struct pkt_spec pkt = tcp80;
-	struct result r;
-
-	out = output_start(&b);
-	for (i = 0; i < n; i++) {
-		char src[16];
-		struct ipt_ip ip;
-		int v = DROP;
-
-		snprintf(src, sizeof(src), "10.2.0.%u", i);
-		ip = i < nh ? ip_of(head[i].src, head[i].mask, IPPROTO_TCP, 0) :
-			      ip_of(src, "255.255.255.255", IPPROTO_TCP, 0);
-		if (i < nh)
-			v = head[i].verdict;
-		blob_entry(&b, &ip, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
-	}
-	output_end(&b, out, ACCEPT);
-	ASSERT_TRUE(output_uses_lpm_trie(&b));
-	pkt.src = "10.9.9.9";
-	r = load_and_run(&b, 2, &pkt, 1);
-	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
-	EXPECT_EQ(NF_DROP, r.verdict); /* rule 0's /16 comes first */
-	EXPECT_EQ(1, r.rule_pkts);
-	pkt.src = "10.8.8.8";
-	r = load_and_run(&b, 2 + 2, &pkt, 1);
-	EXPECT_EQ(NF_ACCEPT, r.verdict); /* its /32 comes before the /16 */
-	EXPECT_EQ(1, r.rule_pkts);
-	pkt.src = "10.8.1.1";
-	r = load_and_run(&b, 2 + 3, &pkt, 1);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-	pkt.src = "10.2.0.33";
-	r = load_and_run(&b, 2 + 33, &pkt, 1);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-	pkt.src = "10.3.3.3"; /* in no prefix: the policy */
-	r = load_and_run(&b, 2 + n, &pkt, 1);
-	EXPECT_EQ(NF_ACCEPT, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-	pkt = udp53; /* the run's common part (-p tcp) does not hold */
-	pkt.src = "10.2.0.33";
-	r = load_and_run(&b, 2 + n, &pkt, 1);
-	EXPECT_EQ(NF_ACCEPT, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-}
-
-/* More rules than one program can hold: the parts chain by tail calls. */
-TEST(long_chain_is_cut_into_parts)
-{
-	static struct blob b;
-	struct xt_tcp tcp = { .spts = { 0, 0xffff }, .dpts = { 81, 81 } };
-	int drop = DROP;
-	unsigned char mbuf[128];
-	unsigned int i, out, mlen, n = 4000;
-	struct ipt_ip ip = ip_of("10.1.2.3", "255.255.255.255", IPPROTO_TCP, 0);
-	struct pkt_spec udp = udp53;
-	struct result r;
-
-	out = output_start(&b);
-	for (i = 0; i < n; i++) {
-		tcp.dpts[0] = tcp.dpts[1] = (uint16_t)(i == n - 1 ? 80 : 81 + i);
-		mlen = blob_match(mbuf, "tcp", 0, &tcp, sizeof(tcp));
-		blob_entry(&b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
-	}
-	output_end(&b, out, ACCEPT);
-	r = load_and_run(&b, 2 + n - 1, &tcp80, 1);
-	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
-	EXPECT_EQ(NF_DROP, r.verdict); /* the last rule, in the last part */
-	EXPECT_EQ(1, r.rule_pkts);
-	udp.src = "10.1.2.3";
-	r = load_and_run(&b, 2 + n, &udp, 1);
-	EXPECT_EQ(NF_ACCEPT, r.verdict); /* the policy, at the end of the chain */
-	EXPECT_EQ(1, r.rule_pkts);
 }
 
 TEST_HARNESS_MAIN

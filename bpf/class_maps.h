@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The maps of a chain's classifiers (address runs, tuple runs), one set per
+ * built-in chain shared by all its runs: a program may use at most 64 maps
+ * (MAX_USED_MAPS), and a chain may hold many runs. Each run has an id that
+ * its keys carry. Entries are staged while the code is generated and
+ * written in batches once it is complete, before any program is loaded.
+ */
+#ifndef BPFILTER_BPF_CLASS_MAPS_H
+#define BPFILTER_BPF_CLASS_MAPS_H
+
+#include <stdint.h>
+
+#include "tuple_run.h"
+
+/* Key of the LPM tries: a run (and field) id, then the address. */
+struct bf_run_key {
+	uint32_t prefixlen; /* 32 + the address prefix length */
+	uint32_t run;
+	uint32_t addr; /* network order */
+};
+
+struct bf_class_maps {
+	unsigned int max_entries; /* of each map, from the table's size */
+	unsigned int next_run;
+	/* address runs: bf_run_key -> u32 (see classify.c) */
+	int runs_fd;
+	struct bf_run_key *run_keys;
+	uint32_t *run_values;
+	unsigned int nr_runs, cap_runs;
+	/* tuple runs (see tuple_run.c) */
+	int bits_fd; /* bf_run_key -> u64 */
+	struct bf_run_key *bits_keys;
+	uint64_t *bits_values;
+	unsigned int nr_bits, cap_bits;
+	int shapes_fd; /* array of struct bf_tuple_desc */
+	struct bf_tuple_desc *shapes;
+	unsigned int nr_shapes, cap_shapes;
+	int slots_fd; /* struct bf_tuple_key -> struct bf_tuple_slot */
+	struct bf_tuple_key *slot_keys;
+	struct bf_tuple_slot *slots;
+	unsigned int nr_slots, cap_slots;
+	int cands_fd; /* array of struct bf_tuple_cand */
+	struct bf_tuple_cand *cands;
+	unsigned int nr_cands, cap_cands;
+};
+
+/* No maps yet; each will hold up to max_entries (0 if the chain has no runs). */
+void bf_class_maps_init(struct bf_class_maps *m, unsigned int max_entries);
+/*
+ * Create the address-run (tuple-run) maps if not yet made, handing their fds
+ * to progs (closed once the programs are loaded): 0 or -errno.
+ */
+int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs);
+int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *progs);
+
+/* Stage entries; each returns 0, -ENOMEM, or -E2BIG past max_entries. */
+int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value);
+int bf_class_add_bits(struct bf_class_maps *m, const struct bf_run_key *k, uint64_t bits);
+int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d);
+int bf_class_add_slot(struct bf_class_maps *m, const struct bf_tuple_key *k,
+		      const struct bf_tuple_slot *s);
+int bf_class_add_cand(struct bf_class_maps *m, const struct bf_tuple_cand *c);
+
+/* Write the staged entries into the maps: 0 or -errno. */
+int bf_class_maps_fill(struct bf_class_maps *m);
+/* Free the staging (the maps belong to the programs). */
+void bf_class_maps_release(struct bf_class_maps *m);
+
+#endif /* BPFILTER_BPF_CLASS_MAPS_H */

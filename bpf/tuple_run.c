@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tuple runs: consecutive rules that test only source and destination
+ * prefixes, the protocol and tcp/udp port ranges, each ACCEPT or DROP, as
+ * generated rulesets (inventories, per-service allow lists) are. This is
+ * tuple space search (Srinivasan, Suri and Varghese, SIGCOMM 1999) with
+ * tuple pruning:
+ *
+ * - A tuple is a rule shape: the source and destination prefix lengths, and
+ *   whether the protocol and a single destination port are given.
+ * - One hash map holds, per tuple and masked values, the rules with exactly
+ *   those values (the candidates), in rule order. Each candidate checks what
+ *   the key does not say: its port ranges.
+ * - Two LPM tries give the lengths of the run's prefixes that hold the
+ *   packet's source (destination) address: a tuple of another length cannot
+ *   match, and is skipped without a lookup.
+ *
+ * The first rule that matches is the smallest position among each tuple's
+ * first matching candidate. Per packet: two LPM lookups, then for each tuple
+ * that survives pruning one hash lookup and its candidates until the first
+ * match. That does not grow with the run's length while keys are distinct;
+ * rules sharing a key (a list of port ranges for one address pair) are
+ * walked one by one. A run has at most BF_TUPLE_MAX tuples.
+ *
+ * Ports follow tcp_mt() and udp_mt(): a rule with a tcp or udp match never
+ * matches a later fragment, and a packet too short for the header (or a TCP
+ * fragment at offset 1) is dropped, uncounted, by the first such rule whose
+ * addresses and protocol match. So that lookup can be made without a port,
+ * each single-port tuple also has entries without it (BF_TUPLE_ANY_PORT)
+ * naming their first rule.
+ */
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netfilter/xt_tcpudp.h>
+
+#include "class_maps.h"
+#include "classify.h"
+#include "tuple_run.h"
+
+struct tuple_rule {
+	struct bf_tuple_key key;
+	struct bf_tuple_cand cand;
+};
+
+/* The rule's ports into c, from a plain tcp or udp match if it has one. */
+static bool rule_ports(const struct xlate_rule *r, struct bf_tuple_cand *c, bool *tcp)
+{
+	const struct xlate_match *m = r->matches;
+	const uint16_t *spts, *dpts;
+
+	c->sport[1] = c->dport[1] = 0xffff;
+	if (!r->num_matches)
+		return true;
+	if (r->num_matches > 1 || m->ops->revision)
+		return false;
+	*tcp = !strcmp(m->ops->name, "tcp");
+	if (*tcp) {
+		const struct xt_tcp *t = m->data;
+
+		if (t->invflags || t->option || t->flg_mask || t->flg_cmp)
+			return false;
+		spts = t->spts;
+		dpts = t->dpts;
+	} else if (!strcmp(m->ops->name, "udp")) {
+		const struct xt_udp *u = m->data;
+
+		if (u->invflags)
+			return false;
+		spts = u->spts;
+		dpts = u->dpts;
+	} else {
+		return false;
+	}
+	memcpy(c->sport, spts, sizeof(c->sport));
+	memcpy(c->dport, dpts, sizeof(c->dport));
+	c->has_ports = 1;
+	return true;
+}
+
+/* A prefix (contiguous mask, no address bit outside it): its length. */
+static bool prefix(uint32_t addr, uint32_t mask, uint8_t *len)
+{
+	uint32_t host = ntohl(mask);
+
+	if ((~host & (~host + 1)) || (addr & ~mask))
+		return false;
+	*len = (uint8_t)bf_prefix_len(host);
+	return true;
+}
+
+/* What of r the run tests once for all its rules. */
+static struct ipt_ip rest_of(const struct xlate_rule *r)
+{
+	struct ipt_ip rest = r->entry->ip;
+
+	rest.src.s_addr = rest.dst.s_addr = rest.smsk.s_addr = rest.dmsk.s_addr = 0;
+	rest.proto = 0;
+	return rest;
+}
+
+/* r as a tuple rule of a run whose common part is rest; false if it is not one. */
+static bool digest(const struct xlate_rule *r, const struct ipt_ip *rest, struct tuple_rule *out,
+		   struct bf_tuple_shape *shape, bool *tcp)
+{
+	const struct ipt_ip *ip = &r->entry->ip;
+	struct ipt_ip other = rest_of(r);
+
+	if (r->action != XLATE_ACCEPT && r->action != XLATE_DROP)
+		return false;
+	if ((ip->invflags & (IPT_INV_SRCIP | IPT_INV_DSTIP | IPT_INV_PROTO)) || ip->proto > 255 ||
+	    memcmp(&other, rest, sizeof(other)))
+		return false;
+	memset(out, 0, sizeof(*out));
+	memset(shape, 0, sizeof(*shape));
+	if (!prefix(ip->src.s_addr, ip->smsk.s_addr, &shape->src_len) ||
+	    !prefix(ip->dst.s_addr, ip->dmsk.s_addr, &shape->dst_len) ||
+	    !rule_ports(r, &out->cand, tcp))
+		return false;
+	shape->proto = ip->proto != 0;
+	shape->dport = out->cand.has_ports && out->cand.dport[0] == out->cand.dport[1];
+	out->key.src = ip->src.s_addr;
+	out->key.dst = ip->dst.s_addr;
+	out->key.proto = (uint8_t)ip->proto;
+	out->key.dport = shape->dport ? out->cand.dport[0] : 0;
+	out->cand.value = r->action == XLATE_ACCEPT ? BF_TUPLE_ACCEPT : 0;
+	return true;
+}
+
+static bool is_policy(const struct xlate_ir *ir, unsigned int i)
+{
+	unsigned int h;
+
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		if ((ir->table->valid_hooks & (1u << h)) && ir->underflow[h] == i)
+			return true;
+	return false;
+}
+
+static int tuple_id(struct bf_tuple_plan *plan, const struct bf_tuple_shape *shape)
+{
+	unsigned int t;
+
+	for (t = 0; t < plan->num_tuples; t++)
+		if (!memcmp(&plan->tuples[t], shape, sizeof(*shape)))
+			return (int)t;
+	if (plan->num_tuples == BF_TUPLE_MAX)
+		return -1;
+	plan->tuples[plan->num_tuples] = *shape;
+	return (int)plan->num_tuples++;
+}
+
+/* The run from start on into *rules (grown as needed); its length, or 0. */
+static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_tuple_plan *plan,
+			 struct tuple_rule **rules)
+{
+	const struct xlate_ir *ir = g->ir;
+	unsigned int n, cap = 0;
+
+	plan->base = ir->rules[start].index;
+	plan->rest = rest_of(&ir->rules[start]);
+	for (n = 0; start + n < ir->num_rules && n <= BF_TUPLE_POS; n++) {
+		const struct xlate_rule *r = &ir->rules[start + n];
+		struct bf_tuple_shape shape;
+		struct tuple_rule tr;
+		bool tcp = false;
+		int id;
+
+		if (is_policy(ir, start + n) || !digest(r, &plan->rest, &tr, &shape, &tcp))
+			break;
+		id = tuple_id(plan, &shape);
+		if (id < 0)
+			break;
+		if (n == cap) {
+			struct tuple_rule *more;
+
+			cap = cap ? 2 * cap : 64;
+			more = realloc(*rules, cap * sizeof(*more));
+			if (!more)
+				return 0;
+			*rules = more;
+		}
+		tr.key.tuple = (uint32_t)id;
+		tr.cand.value |= n;
+		(*rules)[n] = tr;
+		plan->tcp_ports |= tr.cand.has_ports && tcp;
+		plan->udp_ports |= tr.cand.has_ports && !tcp;
+	}
+	return n;
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	const struct tuple_rule *x = a, *y = b;
+	int c = memcmp(&x->key, &y->key, sizeof(x->key));
+
+	if (c)
+		return c;
+	return (x->cand.value & BF_TUPLE_POS) < (y->cand.value & BF_TUPLE_POS) ? -1 : 1;
+}
+
+static bool same_key(const struct tuple_rule *a, const struct tuple_rule *b)
+{
+	return !memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+/* Sorted rules (by key, then position) as slots of candidates; first_only: one each. */
+static int add_slots(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
+		     const struct tuple_rule *rules, unsigned int n, bool first_only)
+{
+	unsigned int i, j, c;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i = j) {
+		struct bf_tuple_key key = rules[i].key;
+		struct bf_tuple_slot slot = { m->nr_cands, 0 };
+
+		for (j = i + 1; j < n && same_key(&rules[i], &rules[j]); j++)
+			;
+		slot.count = first_only ? 1 : j - i;
+		/* the run's tuples lie at shape_base in the shapes map */
+		key.tuple = ((key.tuple & ~BF_TUPLE_ANY_PORT) + plan->shape_base) |
+			    (key.tuple & BF_TUPLE_ANY_PORT);
+		ret = bf_class_add_slot(m, &key, &slot);
+		for (c = 0; !ret && c < slot.count; c++)
+			ret = bf_class_add_cand(m, &rules[i + c].cand);
+	}
+	return ret;
+}
+
+/*
+ * The slots of the run's n rules (sorted in place), then for single-port
+ * tuples the port-less slots naming each key's first rule.
+ */
+static int stage_slots(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
+		       struct tuple_rule *rules, unsigned int n)
+{
+	struct tuple_rule *any = calloc(n, sizeof(*any));
+	unsigned int i, nr_any = 0;
+	int ret;
+
+	if (!any)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!plan->tuples[rules[i].key.tuple].dport)
+			continue;
+		any[nr_any] = rules[i];
+		any[nr_any].key.tuple |= BF_TUPLE_ANY_PORT;
+		any[nr_any++].key.dport = 0;
+	}
+	qsort(rules, n, sizeof(*rules), cmp_rule);
+	qsort(any, nr_any, sizeof(*any), cmp_rule);
+	ret = add_slots(m, plan, rules, n, false);
+	if (!ret)
+		ret = add_slots(m, plan, any, nr_any, true);
+	free(any);
+	return ret;
+}
+
+struct bits_entry {
+	uint32_t addr; /* host order */
+	uint32_t len;
+	uint64_t bits;
+};
+
+static int cmp_bits(const void *a, const void *b)
+{
+	const struct bits_entry *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Each of the count sorted prefixes gets the lengths of those holding it. */
+static void inherit_lengths(struct bits_entry *e, unsigned int count, uint64_t lens)
+{
+	unsigned int i, len;
+
+	/* sorted by length: the covering prefixes are complete already */
+	for (i = 0; i < count; i++) {
+		for (len = 0; len < e[i].len; len++) {
+			struct bits_entry k = { .len = len };
+			const struct bits_entry *cover;
+
+			if (!(lens & (1ull << len)))
+				continue;
+			k.addr = len ? e[i].addr & ~((1u << (32 - len)) - 1) : 0;
+			cover = bsearch(&k, e, count, sizeof(*e), cmp_bits);
+			if (cover)
+				e[i].bits |= cover->bits;
+		}
+	}
+}
+
+/*
+ * The run's source (or destination) prefixes, each with the lengths of the
+ * run's prefixes that hold it, into the bits trie; *used: not all are /0.
+ */
+static int stage_bits(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
+		      const struct tuple_rule *rules, unsigned int n, bool dst, bool *used)
+{
+	struct bits_entry *e = calloc(n, sizeof(*e));
+	unsigned int i, count = 0;
+	uint64_t lens = 0;
+	int ret = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct bf_tuple_shape *s = &plan->tuples[rules[i].key.tuple];
+
+		e[i].len = dst ? s->dst_len : s->src_len;
+		e[i].addr = ntohl(dst ? rules[i].key.dst : rules[i].key.src);
+		e[i].bits = 1ull << e[i].len;
+		lens |= e[i].bits;
+	}
+	*used = lens != 1;
+	qsort(e, n, sizeof(*e), cmp_bits);
+	for (i = 0; *used && i < n; i++)
+		if (!count || cmp_bits(&e[count - 1], &e[i]))
+			e[count++] = e[i];
+	inherit_lengths(e, count, lens);
+	for (i = 0; !ret && i < count; i++) {
+		struct bf_run_key k = { .prefixlen = 32 + e[i].len,
+					.run = 2 * plan->run + dst,
+					.addr = htonl(e[i].addr) };
+
+		ret = bf_class_add_bits(m, &k, e[i].bits);
+	}
+	free(e);
+	return ret;
+}
+
+static int stage_shapes(struct bf_class_maps *m, struct bf_tuple_plan *plan)
+{
+	unsigned int t;
+	int ret = 0;
+
+	plan->shape_base = m->nr_shapes;
+	for (t = 0; !ret && t < plan->num_tuples; t++) {
+		const struct bf_tuple_shape *s = &plan->tuples[t];
+		struct bf_tuple_desc d = {
+			.src_len = s->src_len,
+			.dst_len = s->dst_len,
+			.smask = s->src_len ? htonl(~0u << (32 - s->src_len)) : 0,
+			.dmask = s->dst_len ? htonl(~0u << (32 - s->dst_len)) : 0,
+			.proto = s->proto,
+			.dport = s->dport,
+		};
+
+		plan->any_dport |= s->dport;
+		plan->any_proto |= s->proto;
+		ret = bf_class_add_shape(m, &d);
+	}
+	return ret;
+}
+
+static int stage(struct bf_gen *g, struct bf_tuple_plan *plan, struct tuple_rule *rules,
+		 unsigned int n)
+{
+	struct bf_class_maps *m = g->cls;
+	int ret = bf_class_maps_want_tuples(m, g->out);
+
+	plan->run = m->next_run++;
+	if (!ret)
+		ret = stage_shapes(m, plan);
+	if (!ret)
+		ret = stage_bits(m, plan, rules, n, false, &plan->src_bits);
+	if (!ret)
+		ret = stage_bits(m, plan, rules, n, true, &plan->dst_bits);
+	if (!ret)
+		ret = stage_slots(m, plan, rules, n);
+	return ret;
+}
+
+int bf_tuple_run(struct bf_gen *g, unsigned int start)
+{
+	struct bf_run_memo memo = { .tuple = true };
+	struct tuple_rule *rules = NULL;
+	int ret = 0;
+
+	if (g->memo[start] && g->memo[start]->tuple) {
+		memo = *g->memo[start];
+	} else {
+		memo.len = scan(g, start, &memo.plan, &rules);
+		/* a failed allocation finds no run: the rules get straight-line code */
+		if (memo.len >= BF_RUN_MIN)
+			ret = stage(g, &memo.plan, rules, memo.len);
+		free(rules);
+		if (memo.len < BF_RUN_MIN || ret)
+			return ret;
+		bf_run_memo_put(g, start, &memo);
+	}
+	bf_tuple_gen(g, &memo.plan);
+	return g->prog.err ? g->prog.err : (int)memo.len;
+}

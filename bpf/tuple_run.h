@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tuple runs: the classifier for runs of 5-tuple rules (see tuple_run.c).
+ * The layouts below are shared by the maps user space fills and the code
+ * that reads them.
+ */
+#ifndef BPFILTER_BPF_TUPLE_RUN_H
+#define BPFILTER_BPF_TUPLE_RUN_H
+
+#include <stdint.h>
+
+#include "codegen.h"
+
+/* Most tuples (distinct rule shapes) in one run: each costs a test per packet. */
+#define BF_TUPLE_MAX 64
+
+/* Key of the hash map: a tuple's masked packet fields. */
+struct bf_tuple_key {
+	uint32_t tuple; /* tuple id, BF_TUPLE_ANY_PORT for a lookup without dport */
+	uint32_t src; /* network order, masked by the tuple's prefix */
+	uint32_t dst;
+	uint16_t dport; /* host order; 0 unless the tuple keys on it */
+	uint8_t proto; /* 0 unless the tuple keys on it */
+	uint8_t pad;
+};
+
+#define BF_TUPLE_ANY_PORT 0x80000000u
+
+/* Value of the hash map: the candidates with that key, in rule order. */
+struct bf_tuple_slot {
+	uint32_t first;
+	uint32_t count;
+};
+
+/* A candidate rule: what the key does not say about it. */
+struct bf_tuple_cand {
+	uint32_t value; /* BF_TUPLE_* flags | position in the run */
+	uint16_t sport[2]; /* inclusive range, host order */
+	uint16_t dport[2];
+	uint32_t has_ports; /* a tcp or udp match: no fragments, hotdrop if short */
+};
+
+#define BF_TUPLE_ACCEPT 0x80000000u
+#define BF_TUPLE_HOTDROP 0x40000000u
+#define BF_TUPLE_POS 0x3fffffffu
+
+/* A tuple: which fields a group of rules constrains, and how. */
+struct bf_tuple_shape {
+	uint8_t src_len, dst_len; /* prefix lengths */
+	bool proto; /* the key holds the protocol */
+	bool dport; /* the key holds the destination port (single-port rules) */
+};
+
+/* A tuple as the code reads it (the array map of a run's tuples). */
+struct bf_tuple_desc {
+	uint32_t src_len, dst_len;
+	uint32_t smask, dmask; /* network order */
+	uint32_t proto, dport; /* as in struct bf_tuple_shape */
+};
+
+/* A run as the code generator needs it, its entries staged (class_maps.h). */
+struct bf_tuple_plan {
+	unsigned int base; /* index of the run's first rule */
+	struct ipt_ip rest; /* what every rule of the run tests besides the tuple */
+	struct bf_tuple_shape tuples[BF_TUPLE_MAX];
+	unsigned int num_tuples;
+	bool tcp_ports, udp_ports; /* some rule has a tcp (udp) match */
+	bool any_dport, any_proto; /* some tuple keys on the port (protocol) */
+	/* the lengths of prefixes holding an address are looked up (not all /0) */
+	bool src_bits, dst_bits;
+	uint32_t run; /* its keys in the bits trie: 2 * run (source), + 1 (destination) */
+	unsigned int shape_base; /* its tuples' index in the shapes map */
+};
+
+/* Emit the code of a run whose entries are staged (tuple_gen.c). */
+void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan);
+
+/*
+ * If the rules from start on begin a tuple run, emit its code and return
+ * how many rules it covers; 0 if none, or a negative errno.
+ */
+int bf_tuple_run(struct bf_gen *g, unsigned int start);
+
+#endif /* BPFILTER_BPF_TUPLE_RUN_H */

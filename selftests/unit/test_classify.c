@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classifiers on crafted packets (BPF_PROG_TEST_RUN): address runs and tuple
+ * runs give the first matching rule in order, count it and apply its
+ * verdict, as the straight-line code does; chains too long for one program
+ * are cut into parts.
+ */
+#include <linux/netfilter/xt_tcpudp.h>
+
+#include "kselftest_harness.h"
+
+#include "gen_run.h"
+
+TEST(address_run_is_one_lookup_with_first_match)
+{
+	static struct blob b;
+	static const struct {
+		const char *src, *mask;
+		int verdict;
+	} head[] = {
+		{ "10.9.0.0", "255.255.0.0", DROP }, /* shadows the next */
+		{ "10.9.9.9", "255.255.255.255", ACCEPT },
+		{ "10.8.8.8", "255.255.255.255", ACCEPT },
+		{ "10.8.0.0", "255.255.0.0", DROP }, /* covers the previous one */
+	};
+	unsigned int i, out, n = 40, nh = sizeof(head) / sizeof(head[0]);
+	struct pkt_spec pkt = tcp80;
+	struct result r;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		char src[16];
+		struct ipt_ip ip;
+		int v = DROP;
+
+		snprintf(src, sizeof(src), "10.2.0.%u", i);
+		ip = i < nh ? ip_of(head[i].src, head[i].mask, IPPROTO_TCP, 0) :
+			      ip_of(src, "255.255.255.255", IPPROTO_TCP, 0);
+		if (i < nh)
+			v = head[i].verdict;
+		blob_entry(&b, &ip, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	}
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_runs"));
+	pkt.src = "10.9.9.9";
+	r = load_and_run(&b, 2, &pkt, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict); /* rule 0's /16 comes first */
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.8.8.8";
+	r = load_and_run(&b, 2 + 2, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* its /32 comes before the /16 */
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.8.1.1";
+	r = load_and_run(&b, 2 + 3, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.2.0.33";
+	r = load_and_run(&b, 2 + 33, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.src = "10.3.3.3"; /* in no prefix: the policy */
+	r = load_and_run(&b, 2 + n, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt = udp53; /* the run's common part (-p tcp) does not hold */
+	pkt.src = "10.2.0.33";
+	r = load_and_run(&b, 2 + n, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+}
+
+/*
+ * More rules than one program can hold: the parts chain by tail calls. The
+ * rules test TCP flags, so that no classifier takes them.
+ */
+TEST(long_chain_is_cut_into_parts)
+{
+	static struct blob b;
+	struct xt_tcp tcp = {
+		.spts = { 0, 0xffff }, .dpts = { 81, 81 }, .flg_mask = TH_SYN, .flg_cmp = TH_SYN
+	};
+	int drop = DROP;
+	unsigned char mbuf[128];
+	unsigned int i, out, mlen, n = 4000;
+	struct ipt_ip ip = ip_of("10.1.2.3", "255.255.255.255", IPPROTO_TCP, 0);
+	struct pkt_spec udp = udp53;
+	struct result r;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		tcp.dpts[0] = tcp.dpts[1] = (uint16_t)(i == n - 1 ? 80 : 81 + i);
+		mlen = blob_match(mbuf, "tcp", 0, &tcp, sizeof(tcp));
+		blob_entry(&b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
+	}
+	output_end(&b, out, ACCEPT);
+	r = load_and_run(&b, 2 + n - 1, &tcp80, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict); /* the last rule, in the last part */
+	EXPECT_EQ(1, r.rule_pkts);
+	udp.src = "10.1.2.3";
+	r = load_and_run(&b, 2 + n, &udp, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* the policy, at the end of the chain */
+	EXPECT_EQ(1, r.rule_pkts);
+}
+
+/* A rule of a tuple run: prefixes, protocol, ports ({0, 0} for no match). */
+struct tuple_rule {
+	const char *src, *smask, *dst, *dmask;
+	uint8_t proto;
+	uint16_t sport[2], dport[2];
+	int verdict;
+};
+
+static void add_tuple_rule(struct blob *b, const struct tuple_rule *t)
+{
+	struct ipt_ip ip = ip_of(t->src, t->smask, t->proto, 0);
+	unsigned char mbuf[128];
+	unsigned int mlen = 0;
+
+	if (t->dst) {
+		inet_pton(AF_INET, t->dst, &ip.dst);
+		inet_pton(AF_INET, t->dmask, &ip.dmsk);
+	}
+	if (t->dport[1] && t->proto == IPPROTO_TCP) {
+		struct xt_tcp m = { .spts = { t->sport[0], t->sport[1] },
+				    .dpts = { t->dport[0], t->dport[1] } };
+
+		mlen = blob_match(mbuf, "tcp", 0, &m, sizeof(m));
+	} else if (t->dport[1]) {
+		struct xt_udp m = { .spts = { t->sport[0], t->sport[1] },
+				    .dpts = { t->dport[0], t->dport[1] } };
+
+		mlen = blob_match(mbuf, "udp", 0, &m, sizeof(m));
+	}
+	blob_entry(b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &t->verdict, sizeof(t->verdict));
+}
+
+#define ANY 0, 0xffff
+#define HOST "255.255.255.255"
+
+/* Which rule a packet meets, its verdict, and whether that rule counted it. */
+static void expect_rule(struct __test_metadata *_metadata, struct blob *b, const char *what,
+			const struct pkt_spec *pkt, unsigned int rule, uint32_t verdict,
+			uint64_t pkts)
+{
+	struct result r = load_and_run(b, 2 + rule, pkt, 1);
+
+	ASSERT_EQ(0, r.ret) TH_LOG("%s: %s", what, r.msg);
+	EXPECT_EQ(verdict, r.verdict) TH_LOG("%s", what);
+	EXPECT_EQ(pkts, r.rule_pkts) TH_LOG("%s", what);
+}
+
+TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
+{
+	static struct blob b;
+	static const struct tuple_rule head[] = {
+		{ "10.9.9.9", HOST, NULL, NULL, IPPROTO_TCP, { 0, 0 }, { 0, 0 }, ACCEPT },
+		{ "10.9.0.0", "255.255.0.0", NULL, NULL, IPPROTO_TCP, { ANY }, { 80, 80 }, DROP },
+		{ NULL,
+		  NULL,
+		  "10.0.0.0",
+		  "255.0.0.0",
+		  IPPROTO_UDP,
+		  { 5000, 5001 },
+		  { 53, 53 },
+		  ACCEPT },
+		{ NULL, NULL, NULL, NULL, IPPROTO_TCP, { ANY }, { 1000, 2000 }, DROP },
+		/* shadowed by rule 1: never counted */
+		{ "10.9.1.0", "255.255.255.0", NULL, NULL, IPPROTO_TCP, { ANY }, { 80, 80 }, ACCEPT },
+	};
+	unsigned int i, out, n = 40, nh = sizeof(head) / sizeof(head[0]);
+	struct pkt_spec pkt;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		char src[16];
+		struct tuple_rule t = {
+			src, HOST, NULL, NULL, IPPROTO_UDP, { ANY }, { (uint16_t)i, (uint16_t)i },
+			DROP
+		};
+
+		snprintf(src, sizeof(src), "10.2.0.%u", i);
+		add_tuple_rule(&b, i < nh ? &head[i] : &t);
+	}
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_tuples"));
+	ASSERT_FALSE(output_uses_map(&b, "filter_runs"));
+
+	pkt = tcp80;
+	pkt.src = "10.9.1.1";
+	expect_rule(_metadata, &b, "/16 and port", &pkt, 1, NF_DROP, 1);
+	pkt.src = "10.9.9.9";
+	expect_rule(_metadata, &b, "earlier /32", &pkt, 0, NF_ACCEPT, 1);
+	pkt.truncate = 28;
+	expect_rule(_metadata, &b, "short, port-less rule first", &pkt, 0, NF_ACCEPT, 1);
+	pkt.src = "10.9.1.1";
+	expect_rule(_metadata, &b, "short: hotdrop", &pkt, 1, NF_DROP, 0);
+	expect_rule(_metadata, &b, "short: not the policy", &pkt, n, NF_DROP, 0);
+	pkt.truncate = 0;
+	pkt.frag = 1;
+	expect_rule(_metadata, &b, "TCP fragment at 1: hotdrop", &pkt, 1, NF_DROP, 0);
+	pkt.frag = 2;
+	expect_rule(_metadata, &b, "later fragment: no port rule", &pkt, n, NF_ACCEPT, 1);
+
+	pkt = udp53;
+	pkt.dst = "10.1.1.1";
+	expect_rule(_metadata, &b, "udp ranges", &pkt, 2, NF_ACCEPT, 1);
+	pkt.sport = 6000;
+	expect_rule(_metadata, &b, "udp sport out of range", &pkt, n, NF_ACCEPT, 1);
+
+	pkt = tcp80;
+	pkt.src = "10.3.3.3";
+	pkt.dport = 1500;
+	expect_rule(_metadata, &b, "tcp port range", &pkt, 3, NF_DROP, 1);
+	pkt.dport = 2001;
+	expect_rule(_metadata, &b, "tcp port past the range", &pkt, n, NF_ACCEPT, 1);
+
+	pkt = udp53;
+	pkt.src = "10.2.0.33";
+	pkt.dport = 33;
+	expect_rule(_metadata, &b, "one of many keys", &pkt, 33, NF_DROP, 1);
+	pkt.dport = 34;
+	expect_rule(_metadata, &b, "its address, another port", &pkt, n, NF_ACCEPT, 1);
+}
+
+TEST_HARNESS_MAIN
