@@ -11,7 +11,7 @@ void bf_class_maps_init(struct bf_class_maps *m, unsigned int max_entries)
 {
 	memset(m, 0, sizeof(*m));
 	m->max_entries = max_entries;
-	m->runs_fd = m->bits_fd = m->shapes_fd = m->slots_fd = m->cands_fd = -1;
+	m->runs_fd = m->bloom_fd = m->shapes_fd = m->slots_fd = m->cands_fd = -1;
 }
 
 static int create(struct bf_hook_progs *progs, enum bpf_map_type type, const char *name,
@@ -39,9 +39,9 @@ int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *pro
 {
 	int ret = 0;
 
-	if (m->bits_fd < 0)
-		ret = create(progs, BPF_MAP_TYPE_LPM_TRIE, "filter_bits", sizeof(struct bf_run_key),
-			     sizeof(uint64_t), m->max_entries, &m->bits_fd);
+	if (m->bloom_fd < 0)
+		ret = create(progs, BPF_MAP_TYPE_ARRAY, "filter_bloom", sizeof(uint32_t),
+			     sizeof(uint64_t), m->max_entries, &m->bloom_fd);
 	if (!ret && m->shapes_fd < 0)
 		ret = create(progs, BPF_MAP_TYPE_ARRAY, "filter_shapes", sizeof(uint32_t),
 			     sizeof(struct bf_tuple_desc), m->max_entries, &m->shapes_fd);
@@ -94,15 +94,17 @@ int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32
 	return 0;
 }
 
-int bf_class_add_bits(struct bf_class_maps *m, const struct bf_run_key *k, uint64_t bits)
+int bf_class_add_bloom(struct bf_class_maps *m, unsigned int words)
 {
-	int ret = GROW2(m, m->nr_bits, &m->cap_bits, &m->bits_keys, &m->bits_values);
+	unsigned int base = m->nr_bloom, i;
+	int ret = 0;
 
-	if (ret)
-		return ret;
-	m->bits_keys[m->nr_bits] = *k;
-	m->bits_values[m->nr_bits++] = bits;
-	return 0;
+	for (i = 0; !ret && i < words; i++) {
+		ret = GROW1(m, m->nr_bloom, &m->cap_bloom, &m->bloom);
+		if (!ret)
+			m->bloom[m->nr_bloom++] = 0;
+	}
+	return ret ? ret : (int)base;
 }
 
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d)
@@ -160,9 +162,8 @@ int bf_class_maps_fill(struct bf_class_maps *m)
 	if (m->runs_fd >= 0)
 		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
 				      sizeof(*m->run_values), m->nr_runs);
-	if (!ret && m->bits_fd >= 0)
-		ret = bf_sys_map_fill(m->bits_fd, m->bits_keys, sizeof(*m->bits_keys),
-				      m->bits_values, sizeof(*m->bits_values), m->nr_bits);
+	if (!ret && m->bloom_fd >= 0)
+		ret = fill_array(m->bloom_fd, m->bloom, sizeof(*m->bloom), m->nr_bloom);
 	if (!ret && m->slots_fd >= 0)
 		ret = bf_sys_map_fill(m->slots_fd, m->slot_keys, sizeof(*m->slot_keys), m->slots,
 				      sizeof(*m->slots), m->nr_slots);
@@ -177,8 +178,7 @@ void bf_class_maps_release(struct bf_class_maps *m)
 {
 	free(m->run_keys);
 	free(m->run_values);
-	free(m->bits_keys);
-	free(m->bits_values);
+	free(m->bloom);
 	free(m->shapes);
 	free(m->slot_keys);
 	free(m->slots);

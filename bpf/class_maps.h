@@ -29,10 +29,9 @@ struct bf_class_maps {
 	uint32_t *run_values;
 	unsigned int nr_runs, cap_runs;
 	/* tuple runs (see tuple_run.c) */
-	int bits_fd; /* bf_run_key -> u64 */
-	struct bf_run_key *bits_keys;
-	uint64_t *bits_values;
-	unsigned int nr_bits, cap_bits;
+	int bloom_fd; /* array of u64: each run's filter of its keys */
+	uint64_t *bloom;
+	unsigned int nr_bloom, cap_bloom;
 	int shapes_fd; /* array of struct bf_tuple_desc */
 	struct bf_tuple_desc *shapes;
 	unsigned int nr_shapes, cap_shapes;
@@ -56,7 +55,8 @@ int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *pro
 
 /* Stage entries; each returns 0, -ENOMEM, or -E2BIG past max_entries. */
 int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value);
-int bf_class_add_bits(struct bf_class_maps *m, const struct bf_run_key *k, uint64_t bits);
+/* A zeroed filter of words u64 for a run: its first word's index, or -errno. */
+int bf_class_add_bloom(struct bf_class_maps *m, unsigned int words);
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d);
 int bf_class_add_slot(struct bf_class_maps *m, const struct bf_tuple_key *k,
 		      const struct bf_tuple_slot *s);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The code of a tuple run (tuple_run.c explains the method): read the
- * ports, look the addresses up in the prefix-length tries, then for each
- * tuple not pruned look the key up and walk its candidates. r8 holds the
- * best candidate so far (BF_TUPLE_POS for none).
+ * ports, then for each tuple form the key, test its bit in the run's
+ * filter, look it up and walk its candidates. r8 holds the best candidate
+ * so far (BF_TUPLE_POS for none).
  */
 #include <netinet/in.h>
 #include <linux/netfilter.h>
@@ -16,8 +16,7 @@
 
 #define T_ITER (BF_STK_SCRATCH) /* struct bpf_iter_num */
 #define T_KEY (BF_STK_SCRATCH + 8) /* struct bf_tuple_key, or a struct bf_run_key */
-#define T_SRCBITS (BF_STK_SCRATCH + 24) /* u64: lengths of the prefixes holding saddr */
-#define T_DSTBITS (BF_STK_SCRATCH + 32)
+#define T_BIT (BF_STK_SCRATCH + 24) /* u32: the key's bit in the run's filter */
 #define T_MODE (BF_STK_SCRATCH + 40) /* u32: enum port_mode */
 #define T_SPORT (BF_STK_SCRATCH + 44) /* u32, host order */
 #define T_DPORT (BF_STK_SCRATCH + 48)
@@ -75,39 +74,40 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_label_bind(p, done);
 }
 
-/* *out = lengths of the run's prefixes holding the address at addr_off; none: to none. */
-static void gen_bits(struct bf_gen *g, const struct bf_tuple_plan *plan, bool dst, int out,
-		     bf_label none)
-{
-	struct bf_prog *p = &g->prog;
-
-	if (!(dst ? plan->dst_bits : plan->src_bits)) {
-		/* every prefix is /0 */
-		bf_emit(p, BF_ST_MEM(BPF_DW, BF_FP, out, 1));
-		return;
-	}
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, T_KEY, 64));
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, T_KEY + 4, (int32_t)(2 * plan->run + dst)));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, dst ? BF_IPH(daddr) : BF_IPH(saddr)));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY + 8));
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->bits_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, T_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, none);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
-	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, out));
-}
-
 #define DESC(field) ((int)offsetof(struct bf_tuple_desc, field))
 
-/* Skip the tuple (desc in r0) unless a prefix of its length holds the address. */
-static void gen_prune(struct bf_gen *g, int bits, int len_off, bf_label skip)
+/* r1 ^= (u64)*(u32 *)(fp + off) * k */
+static void gen_hash_word(struct bf_prog *p, int off, int32_t k)
+{
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, off));
+	bf_emit(p, BF_ALU64_IMM(BPF_MUL, BF_R2, k));
+	bf_emit(p, BF_ALU64_REG(BPF_XOR, BF_R1, BF_R2));
+}
+
+/* Skip the key at T_KEY unless its bit is set in the run's filter (bf_tuple_hash()). */
+static void gen_bloom(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label skip)
 {
 	struct bf_prog *p = &g->prog;
 
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_FP, bits));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, len_off));
+	bf_emit(p, BF_MOV64_IMM(BF_R1, 0));
+	gen_hash_word(p, T_KEY, BF_TUPLE_HASH_K0);
+	gen_hash_word(p, T_KEY + 4, BF_TUPLE_HASH_K1);
+	gen_hash_word(p, T_KEY + 8, BF_TUPLE_HASH_K2);
+	gen_hash_word(p, T_KEY + 12, BF_TUPLE_HASH_K3);
+	bf_emit(p, BF_ALU64_IMM(BPF_RSH, BF_R1, 32));
+	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, (int32_t)(plan->bloom_bits - 1)));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_BIT));
+	bf_emit(p, BF_ALU64_IMM(BPF_RSH, BF_R1, 6));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, (int32_t)plan->bloom_base));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
+	bf_emit_ld_map_fd(p, BF_R1, g->cls->bloom_fd);
+	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, skip);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, T_BIT));
+	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R2, 63));
 	bf_emit(p, BF_ALU64_REG(BPF_RSH, BF_R1, BF_R2));
 	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 1));
 	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, skip);
@@ -254,11 +254,8 @@ static void gen_tuples(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
 	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, loop);
-	if (plan->src_bits)
-		gen_prune(g, T_SRCBITS, DESC(src_len), loop);
-	if (plan->dst_bits)
-		gen_prune(g, T_DSTBITS, DESC(dst_len), loop);
 	gen_key(g, plan, loop);
+	gen_bloom(g, plan, loop);
 	bf_emit_ld_map_fd(p, BF_R1, g->cls->slots_fd);
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, T_KEY));
@@ -278,8 +275,6 @@ void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan)
 
 	bf_gen_ip_match(g, &plan->rest, none);
 	gen_port_mode(g, plan);
-	gen_bits(g, plan, false, T_SRCBITS, none);
-	gen_bits(g, plan, true, T_DSTBITS, none);
 	bf_emit(p, BF_MOV64_IMM(BF_R8, NONE));
 	gen_tuples(g, plan);
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, NONE, none);

@@ -3,24 +3,24 @@
  * Tuple runs: consecutive rules that test only source and destination
  * prefixes, the protocol and tcp/udp port ranges, each ACCEPT or DROP, as
  * generated rulesets (inventories, per-service allow lists) are. This is
- * tuple space search (Srinivasan, Suri and Varghese, SIGCOMM 1999) with
- * tuple pruning:
+ * tuple space search (Srinivasan, Suri and Varghese, SIGCOMM 1999):
  *
  * - A tuple is a rule shape: the source and destination prefix lengths, and
- *   whether the protocol and a single destination port are given.
+ *   whether the protocol and a single destination port are given. A run has
+ *   at most BF_TUPLE_MAX of them.
  * - One hash map holds, per tuple and masked values, the rules with exactly
  *   those values (the candidates), in rule order. Each candidate checks what
  *   the key does not say: its port ranges.
- * - Two LPM tries give the lengths of the run's prefixes that hold the
- *   packet's source (destination) address: a tuple of another length cannot
- *   match, and is skipped without a lookup.
+ * - Most keys a packet forms are in no rule. A filter of 16 bits per key
+ *   (one bit each, bf_tuple_hash()) rules out all but about one in 16 of
+ *   them before the hash lookup, from a few cache lines.
  *
  * The first rule that matches is the smallest position among each tuple's
- * first matching candidate. Per packet: two LPM lookups, then for each tuple
- * that survives pruning one hash lookup and its candidates until the first
- * match. That does not grow with the run's length while keys are distinct;
- * rules sharing a key (a list of port ranges for one address pair) are
- * walked one by one. A run has at most BF_TUPLE_MAX tuples.
+ * first matching candidate. Per packet: for each tuple, its key and a bit
+ * of the filter; a hash lookup for the keys that pass; the candidates of
+ * keys found, until the first match. That does not grow with the run's
+ * length while keys are distinct; rules sharing a key (a list of port
+ * ranges for one address pair) are walked one by one.
  *
  * Ports follow tcp_mt() and udp_mt(): a rule with a tcp or udp match never
  * matches a later fragment, and a packet too short for the header (or a TCP
@@ -259,79 +259,25 @@ static int stage_slots(struct bf_class_maps *m, const struct bf_tuple_plan *plan
 	return ret;
 }
 
-struct bits_entry {
-	uint32_t addr; /* host order */
-	uint32_t len;
-	uint64_t bits;
-};
-
-static int cmp_bits(const void *a, const void *b)
+/* The run's filter: a bit per key of its slots (those from first_slot on). */
+static int stage_bloom(struct bf_class_maps *m, struct bf_tuple_plan *plan, unsigned int first_slot)
 {
-	const struct bits_entry *x = a, *y = b;
+	unsigned int keys = m->nr_slots - first_slot, i;
+	int base;
 
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
+	/* 16 bits per key: about 1 lookup in 16 for a key not there */
+	for (plan->bloom_bits = 64; plan->bloom_bits < 16 * keys; plan->bloom_bits *= 2)
+		;
+	base = bf_class_add_bloom(m, plan->bloom_bits / 64);
+	if (base < 0)
+		return base;
+	plan->bloom_base = (unsigned int)base;
+	for (i = first_slot; i < m->nr_slots; i++) {
+		uint32_t bit = bf_tuple_hash(&m->slot_keys[i], plan->bloom_bits);
 
-/* Each of the count sorted prefixes gets the lengths of those holding it. */
-static void inherit_lengths(struct bits_entry *e, unsigned int count, uint64_t lens)
-{
-	unsigned int i, len;
-
-	/* sorted by length: the covering prefixes are complete already */
-	for (i = 0; i < count; i++) {
-		for (len = 0; len < e[i].len; len++) {
-			struct bits_entry k = { .len = len };
-			const struct bits_entry *cover;
-
-			if (!(lens & (1ull << len)))
-				continue;
-			k.addr = len ? e[i].addr & ~((1u << (32 - len)) - 1) : 0;
-			cover = bsearch(&k, e, count, sizeof(*e), cmp_bits);
-			if (cover)
-				e[i].bits |= cover->bits;
-		}
+		m->bloom[plan->bloom_base + bit / 64] |= 1ull << (bit % 64);
 	}
-}
-
-/*
- * The run's source (or destination) prefixes, each with the lengths of the
- * run's prefixes that hold it, into the bits trie; *used: not all are /0.
- */
-static int stage_bits(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
-		      const struct tuple_rule *rules, unsigned int n, bool dst, bool *used)
-{
-	struct bits_entry *e = calloc(n, sizeof(*e));
-	unsigned int i, count = 0;
-	uint64_t lens = 0;
-	int ret = 0;
-
-	if (!e)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		const struct bf_tuple_shape *s = &plan->tuples[rules[i].key.tuple];
-
-		e[i].len = dst ? s->dst_len : s->src_len;
-		e[i].addr = ntohl(dst ? rules[i].key.dst : rules[i].key.src);
-		e[i].bits = 1ull << e[i].len;
-		lens |= e[i].bits;
-	}
-	*used = lens != 1;
-	qsort(e, n, sizeof(*e), cmp_bits);
-	for (i = 0; *used && i < n; i++)
-		if (!count || cmp_bits(&e[count - 1], &e[i]))
-			e[count++] = e[i];
-	inherit_lengths(e, count, lens);
-	for (i = 0; !ret && i < count; i++) {
-		struct bf_run_key k = { .prefixlen = 32 + e[i].len,
-					.run = 2 * plan->run + dst,
-					.addr = htonl(e[i].addr) };
-
-		ret = bf_class_add_bits(m, &k, e[i].bits);
-	}
-	free(e);
-	return ret;
+	return 0;
 }
 
 static int stage_shapes(struct bf_class_maps *m, struct bf_tuple_plan *plan)
@@ -343,8 +289,6 @@ static int stage_shapes(struct bf_class_maps *m, struct bf_tuple_plan *plan)
 	for (t = 0; !ret && t < plan->num_tuples; t++) {
 		const struct bf_tuple_shape *s = &plan->tuples[t];
 		struct bf_tuple_desc d = {
-			.src_len = s->src_len,
-			.dst_len = s->dst_len,
 			.smask = s->src_len ? htonl(~0u << (32 - s->src_len)) : 0,
 			.dmask = s->dst_len ? htonl(~0u << (32 - s->dst_len)) : 0,
 			.proto = s->proto,
@@ -362,17 +306,15 @@ static int stage(struct bf_gen *g, struct bf_tuple_plan *plan, struct tuple_rule
 		 unsigned int n)
 {
 	struct bf_class_maps *m = g->cls;
+	unsigned int first_slot = m->nr_slots;
 	int ret = bf_class_maps_want_tuples(m, g->out);
 
-	plan->run = m->next_run++;
 	if (!ret)
 		ret = stage_shapes(m, plan);
 	if (!ret)
-		ret = stage_bits(m, plan, rules, n, false, &plan->src_bits);
-	if (!ret)
-		ret = stage_bits(m, plan, rules, n, true, &plan->dst_bits);
-	if (!ret)
 		ret = stage_slots(m, plan, rules, n);
+	if (!ret)
+		ret = stage_bloom(m, plan, first_slot);
 	return ret;
 }
 

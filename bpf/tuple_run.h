@@ -8,6 +8,7 @@
 #define BPFILTER_BPF_TUPLE_RUN_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "codegen.h"
 
@@ -25,6 +26,28 @@ struct bf_tuple_key {
 };
 
 #define BF_TUPLE_ANY_PORT 0x80000000u
+
+/*
+ * Which bit of a run's filter a key sets (bits: its size, a power of two).
+ * The generated code computes the same: products of the key's words by odd
+ * constants below 2^31 (BPF sign-extends immediates), the high half of
+ * their sum mixes every input bit.
+ */
+#define BF_TUPLE_HASH_K0 0x5bd1e995
+#define BF_TUPLE_HASH_K1 0x1b873593
+#define BF_TUPLE_HASH_K2 0x2c1b3c6d
+#define BF_TUPLE_HASH_K3 0x297a2d39
+
+static inline uint32_t bf_tuple_hash(const struct bf_tuple_key *k, uint32_t bits)
+{
+	uint32_t w[4];
+	uint64_t h;
+
+	memcpy(w, k, sizeof(w));
+	h = (uint64_t)w[0] * BF_TUPLE_HASH_K0 ^ (uint64_t)w[1] * BF_TUPLE_HASH_K1 ^
+	    (uint64_t)w[2] * BF_TUPLE_HASH_K2 ^ (uint64_t)w[3] * BF_TUPLE_HASH_K3;
+	return (uint32_t)(h >> 32) & (bits - 1);
+}
 
 /* Value of the hash map: the candidates with that key, in rule order. */
 struct bf_tuple_slot {
@@ -53,7 +76,6 @@ struct bf_tuple_shape {
 
 /* A tuple as the code reads it (the array map of a run's tuples). */
 struct bf_tuple_desc {
-	uint32_t src_len, dst_len;
 	uint32_t smask, dmask; /* network order */
 	uint32_t proto, dport; /* as in struct bf_tuple_shape */
 };
@@ -66,10 +88,9 @@ struct bf_tuple_plan {
 	unsigned int num_tuples;
 	bool tcp_ports, udp_ports; /* some rule has a tcp (udp) match */
 	bool any_dport, any_proto; /* some tuple keys on the port (protocol) */
-	/* the lengths of prefixes holding an address are looked up (not all /0) */
-	bool src_bits, dst_bits;
-	uint32_t run; /* its keys in the bits trie: 2 * run (source), + 1 (destination) */
 	unsigned int shape_base; /* its tuples' index in the shapes map */
+	unsigned int bloom_base; /* its filter's first word in the bloom map */
+	unsigned int bloom_bits; /* the filter's size, a power of two */
 };
 
 /* Emit the code of a run whose entries are staged (tuple_gen.c). */
