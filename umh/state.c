@@ -113,6 +113,28 @@ static bool has_current(const struct bf_netns *ns)
 	return ns->filter && ns->filter_bpf;
 }
 
+static size_t table_size(const struct xlate_table *t)
+{
+	return sizeof(struct state_table) + t->size + t->num_entries * sizeof(*t->counters);
+}
+
+/* The state's size: one allocation, not a buffer doubled through megabytes. */
+static size_t state_size(const struct bf_netns *pending_ns, const struct xlate_table *pending)
+{
+	const struct bf_netns *ns;
+	size_t len = sizeof(uint32_t);
+
+	for (ns = bf_netns_first(); ns; ns = ns->next) {
+		if (has_current(ns))
+			len += table_size(ns->filter);
+		if (ns == pending_ns)
+			len += table_size(pending);
+		if (has_current(ns) || ns == pending_ns)
+			len += sizeof(struct state_ns);
+	}
+	return len;
+}
+
 int bf_state_save(const struct bf_netns *pending_ns, const struct xlate_table *pending,
 		  uint32_t pending_id)
 {
@@ -123,6 +145,10 @@ int bf_state_save(const struct bf_netns *pending_ns, const struct xlate_table *p
 
 	if (!bf_persist_enabled())
 		return 0;
+	b.cap = state_size(pending_ns, pending);
+	b.data = malloc(b.cap);
+	if (!b.data)
+		b.cap = 0;
 	for (ns = bf_netns_first(); ns; ns = ns->next)
 		count += has_current(ns) || ns == pending_ns;
 	put(&b, &count, sizeof(count));
