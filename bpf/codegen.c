@@ -465,8 +465,9 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	free(g.memo);
 	if (ret == -E2BIG || ret == -ERANGE)
 		snprintf(err->msg, sizeof(err->msg),
-			 "the ruleset is too large for BPF programs (%u parts of %zu instructions)",
-			 out->n + 1, g.prog.len);
+			 "the ruleset is too large for BPF programs: chain %s needs more than %u "
+			 "parts of straight-line rules",
+			 bf_hook_name(hook), (unsigned int)BF_MAX_PARTS);
 	if (ret)
 		bf_hook_progs_release(out);
 	return ret;
