@@ -170,11 +170,7 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigne
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY, 64));
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY + 4, (int32_t)memo->run));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->runs_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, RUN_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, none);
+	bf_gen_map_lookup(g, g->cls->runs_fd, RUN_KEY, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R8));
 	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, (int32_t)~RUN_ACCEPT));

@@ -195,6 +195,17 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
 }
 
+void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit_ld_map_fd(p, BF_R1, map_fd);
+	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, key_off));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, miss);
+}
+
 void bf_gen_count_key(struct bf_gen *g)
 {
 	struct bf_prog *p = &g->prog;

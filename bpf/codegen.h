@@ -130,6 +130,9 @@ void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, b
  */
 void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, const char *what);
 
+/* r0 = the value of map fd at the key at fp + key_off; none: to miss. */
+void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss);
+
 /* counters[key at BF_STK_KEY] += { 1 packet, skb->len bytes } on this CPU */
 void bf_gen_count_key(struct bf_gen *g);
 

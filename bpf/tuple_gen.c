@@ -100,11 +100,7 @@ static void gen_bloom(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_lab
 	bf_emit(p, BF_ALU64_IMM(BPF_RSH, BF_R1, 6));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, (int32_t)plan->bloom_base));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->bloom_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, skip);
+	bf_gen_map_lookup(g, g->cls->bloom_fd, BF_STK_KEY, skip);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, T_BIT));
 	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R2, 63));
@@ -211,11 +207,7 @@ static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, end);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->cands_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, end);
+	bf_gen_map_lookup(g, g->cls->cands_fd, BF_STK_KEY, end);
 	/* in rule order: once past the best so far, nothing here can win */
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, CAND(value)));
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_R1));
@@ -249,18 +241,10 @@ static void gen_tuples(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, done);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->shapes_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, loop);
+	bf_gen_map_lookup(g, g->cls->shapes_fd, BF_STK_KEY, loop);
 	gen_key(g, plan, loop);
 	gen_bloom(g, plan, loop);
-	bf_emit_ld_map_fd(p, BF_R1, g->cls->slots_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, T_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, loop);
+	bf_gen_map_lookup(g, g->cls->slots_fd, T_KEY, loop);
 	gen_walk(g, plan);
 	bf_jmp(p, loop);
 	bf_label_bind(p, done);
