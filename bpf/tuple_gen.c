@@ -224,7 +224,7 @@ static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_destroy));
 }
 
-/* Each tuple in turn: pruned, or looked up and its candidates walked. */
+/* Each tuple in turn: ruled out by the filter, or looked up and its candidates walked. */
 static void gen_tuples(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
 	const struct bf_kernel *k = g->kernel;
