@@ -13,7 +13,7 @@
 
 #include "tuple_run.h"
 
-/* Key of the LPM tries: a run (and field) id, then the address. */
+/* Key of the address runs' LPM trie: the run's id, then the address. */
 struct bf_run_key {
 	uint32_t prefixlen; /* 32 + the address prefix length */
 	uint32_t run;

@@ -2,26 +2,25 @@
 /*
  * Address runs: consecutive rules that differ only in their source (or only
  * in their destination) prefix, with no match and an ACCEPT or DROP target,
- * as blocklists are. One LPM trie holds the run's prefixes. The first rule
+ * as blocklists are. The chain's runs trie holds the run's prefixes, after
+ * the run's id. The first rule
  * whose prefix holds an address is the first in order among the prefixes
  * covering it, and those nest; so each prefix's value is the smallest rule
  * position among itself and its covering prefixes, and the longest match
  * gives the answer in one lookup, whatever the run's length.
  *
- * Value: the rule's position in the run, bit 31 set for ACCEPT.
+ * Value: the rule's position in the run, with BF_RUN_ACCEPT for ACCEPT.
  */
 #include <netinet/in.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/netfilter.h>
 
 #include "classify.h"
 #include "ip_match.h"
 #include "class_maps.h"
 
-#define RUN_ACCEPT 0x80000000u
 #define RUN_KEY BF_STK_SCRATCH /* struct bf_run_key */
 
 enum run_field { RUN_SRC, RUN_DST };
@@ -110,14 +109,14 @@ static struct run_entry *run_entries(const struct bf_gen *g, unsigned int start,
 
 		split_ip(&r->entry->ip, field, &e[i].addr, &mask, &rest);
 		e[i].len = bf_prefix_len(mask);
-		e[i].value = i | (r->action == XLATE_ACCEPT ? RUN_ACCEPT : 0);
+		e[i].value = i | (r->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0);
 	}
 	qsort(e, n, sizeof(*e), cmp_entry);
 	/* of equal prefixes, the first rule is the one that matches */
 	for (i = 0; i < n; i++)
 		if (!out || cmp_entry(&e[out - 1], &e[i]))
 			e[out++] = e[i];
-		else if ((e[i].value & ~RUN_ACCEPT) < (e[out - 1].value & ~RUN_ACCEPT))
+		else if ((e[i].value & BF_RUN_POS) < (e[out - 1].value & BF_RUN_POS))
 			e[out - 1] = e[i];
 	*count = out;
 	return e;
@@ -136,7 +135,7 @@ static void inherit_covering(struct run_entry *e, unsigned int count)
 
 			key.addr = len ? e[i].addr & ~((1u << (32 - len)) - 1) : 0;
 			cover = bsearch(&key, e, count, sizeof(*e), cmp_entry);
-			if (cover && (cover->value & ~RUN_ACCEPT) < (e[i].value & ~RUN_ACCEPT))
+			if (cover && (cover->value & BF_RUN_POS) < (e[i].value & BF_RUN_POS))
 				e[i].value = cover->value;
 		}
 	}
@@ -162,7 +161,7 @@ static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count
 static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigned int base)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label none = bf_label_new(p), accept = bf_label_new(p);
+	bf_label none = bf_label_new(p);
 
 	bf_gen_ip_match(g, &memo->rest, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP,
@@ -172,16 +171,24 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigne
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
 	bf_gen_map_lookup(g, g->cls->runs_fd, RUN_KEY, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
+	bf_gen_run_verdict(g, base);
+	bf_label_bind(p, none);
+}
+
+void bf_gen_run_verdict(struct bf_gen *g, unsigned int base)
+{
+	struct bf_prog *p = &g->prog;
+	bf_label accept = bf_label_new(p);
+
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R8));
-	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, (int32_t)~RUN_ACCEPT));
+	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, BF_RUN_POS));
 	bf_emit(p, BF_ALU32_IMM(BPF_ADD, BF_R1, (int32_t)base));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
 	bf_gen_count_key(g);
-	bf_jmp32_imm(p, BPF_JSET, BF_R8, RUN_ACCEPT, accept);
+	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_RUN_ACCEPT, accept);
 	bf_gen_exit(g, NF_DROP);
 	bf_label_bind(p, accept);
 	bf_gen_exit(g, NF_ACCEPT);
-	bf_label_bind(p, none);
 }
 
 void bf_run_memo_put(struct bf_gen *g, unsigned int start, const struct bf_run_memo *memo)

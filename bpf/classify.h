@@ -21,6 +21,16 @@
  */
 int bf_classify_run(struct bf_gen *g, unsigned int start);
 
+/*
+ * What a classifier's lookup finds: the rule's position in its run, with
+ * flags above it.
+ */
+#define BF_RUN_ACCEPT 0x80000000u
+#define BF_RUN_POS 0x3fffffffu
+
+/* Count the rule r8 names (BF_RUN_* of the run starting at rule base) and give its verdict. */
+void bf_gen_run_verdict(struct bf_gen *g, unsigned int base);
+
 /* A run staged in the chain's maps, found again through another jump. */
 struct bf_run_memo {
 	unsigned int len; /* rules it covers */

@@ -3,7 +3,7 @@
  * The code of a tuple run (tuple_run.c explains the method): read the
  * ports, then for each tuple form the key, test its bit in the run's
  * filter, look it up and walk its candidates. r8 holds the best candidate
- * so far (BF_TUPLE_POS for none).
+ * so far (BF_RUN_POS for none).
  */
 #include <netinet/in.h>
 #include <linux/netfilter.h>
@@ -11,6 +11,7 @@
 #include <netinet/udp.h>
 
 #include "class_maps.h"
+#include "classify.h"
 #include "ip_match.h"
 #include "tuple_run.h"
 
@@ -22,7 +23,7 @@
 #define T_DPORT (BF_STK_SCRATCH + 48)
 #define T_TITER (BF_STK_SCRATCH + 56) /* struct bpf_iter_num over the tuples */
 
-#define NONE BF_TUPLE_POS
+#define NONE BF_RUN_POS
 
 enum port_mode {
 	PORTS_READ,
@@ -189,25 +190,46 @@ static void iter_arg(struct bf_prog *p, int off)
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, off));
 }
 
+/*
+ * For each i in [r2, r3), with the iterator at fp + iter: r0 = &map_fd[i].
+ * The body jumps to loop for the next i; after the last one, to done; an i
+ * not in the map goes to miss.
+ */
+static void gen_for_each(struct bf_gen *g, int iter, int map_fd, bf_label loop, bf_label done,
+			 bf_label miss)
+{
+	const struct bf_kernel *k = g->kernel;
+	struct bf_prog *p = &g->prog;
+
+	iter_arg(p, iter);
+	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_new));
+	bf_label_bind(p, loop);
+	iter_arg(p, iter);
+	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_next));
+	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, done);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
+	bf_gen_map_lookup(g, map_fd, BF_STK_KEY, miss);
+}
+
+/* The loop's end: done is bound here, and the iterator at fp + iter destroyed. */
+static void gen_for_each_end(struct bf_gen *g, int iter, bf_label done)
+{
+	bf_label_bind(&g->prog, done);
+	iter_arg(&g->prog, iter);
+	bf_emit(&g->prog, BF_CALL_KFUNC(g->kernel->kfunc_iter_num_destroy));
+}
+
 /* Candidates [first, first + count) of the slot in r0, up to the first match before r8. */
 static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
-	const struct bf_kernel *k = g->kernel;
 	struct bf_prog *p = &g->prog;
 	bf_label loop = bf_label_new(p), found = bf_label_new(p), end = bf_label_new(p);
 
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, offsetof(struct bf_tuple_slot, first)));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R3, BF_R0, offsetof(struct bf_tuple_slot, count)));
 	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R3, BF_R2));
-	iter_arg(p, T_ITER);
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_new));
-	bf_label_bind(p, loop);
-	iter_arg(p, T_ITER);
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_next));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, end);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_gen_map_lookup(g, g->cls->cands_fd, BF_STK_KEY, end);
+	gen_for_each(g, T_ITER, g->cls->cands_fd, loop, end, end);
 	/* in rule order: once past the best so far, nothing here can win */
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, CAND(value)));
 	bf_emit(p, BF_MOV64_REG(BF_R2, BF_R1));
@@ -219,43 +241,30 @@ static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan)
 		gen_cand_ports(g, loop, found);
 	bf_label_bind(p, found);
 	bf_emit(p, BF_MOV64_REG(BF_R8, BF_R1));
-	bf_label_bind(p, end);
-	iter_arg(p, T_ITER);
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_destroy));
+	gen_for_each_end(g, T_ITER, end);
 }
 
 /* Each tuple in turn: ruled out by the filter, or looked up and its candidates walked. */
 static void gen_tuples(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
-	const struct bf_kernel *k = g->kernel;
 	struct bf_prog *p = &g->prog;
 	bf_label loop = bf_label_new(p), done = bf_label_new(p);
 
-	iter_arg(p, T_TITER);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)plan->shape_base));
 	bf_emit(p, BF_MOV64_IMM(BF_R3, (int)(plan->shape_base + plan->num_tuples)));
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_new));
-	bf_label_bind(p, loop);
-	iter_arg(p, T_TITER);
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_next));
-	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_gen_map_lookup(g, g->cls->shapes_fd, BF_STK_KEY, loop);
+	gen_for_each(g, T_TITER, g->cls->shapes_fd, loop, done, loop);
 	gen_key(g, plan, loop);
 	gen_bloom(g, plan, loop);
 	bf_gen_map_lookup(g, g->cls->slots_fd, T_KEY, loop);
 	gen_walk(g, plan);
 	bf_jmp(p, loop);
-	bf_label_bind(p, done);
-	iter_arg(p, T_TITER);
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_iter_num_destroy));
+	gen_for_each_end(g, T_TITER, done);
 }
 
 void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label none = bf_label_new(p), accept = bf_label_new(p), drop = bf_label_new(p);
+	bf_label none = bf_label_new(p), hotdrop = bf_label_new(p);
 
 	bf_gen_ip_match(g, &plan->rest, none);
 	gen_port_mode(g, plan);
@@ -263,16 +272,9 @@ void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	gen_tuples(g, plan);
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, NONE, none);
 	/* tcp_mt()/udp_mt() hotdrop: dropped, the rule not counted */
-	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_TUPLE_HOTDROP, drop);
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R8));
-	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, NONE));
-	bf_emit(p, BF_ALU32_IMM(BPF_ADD, BF_R1, (int32_t)plan->base));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	bf_gen_count_key(g);
-	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_TUPLE_ACCEPT, accept);
-	bf_label_bind(p, drop);
+	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_TUPLE_HOTDROP, hotdrop);
+	bf_gen_run_verdict(g, plan->base);
+	bf_label_bind(p, hotdrop);
 	bf_gen_exit(g, NF_DROP);
-	bf_label_bind(p, accept);
-	bf_gen_exit(g, NF_ACCEPT);
 	bf_label_bind(p, none);
 }

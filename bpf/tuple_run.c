@@ -33,7 +33,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/netfilter/xt_tcpudp.h>
 
 #include "class_maps.h"
@@ -125,7 +124,7 @@ static bool digest(const struct xlate_rule *r, const struct ipt_ip *rest, struct
 	out->key.dst = ip->dst.s_addr;
 	out->key.proto = (uint8_t)ip->proto;
 	out->key.dport = shape->dport ? out->cand.dport[0] : 0;
-	out->cand.value = r->action == XLATE_ACCEPT ? BF_TUPLE_ACCEPT : 0;
+	out->cand.value = r->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0;
 	return true;
 }
 
@@ -161,7 +160,7 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 
 	plan->base = ir->rules[start].index;
 	plan->rest = rest_of(&ir->rules[start]);
-	for (n = 0; start + n < ir->num_rules && n <= BF_TUPLE_POS; n++) {
+	for (n = 0; start + n < ir->num_rules && n < BF_RUN_POS; n++) {
 		const struct xlate_rule *r = &ir->rules[start + n];
 		struct bf_tuple_shape shape;
 		struct tuple_rule tr;
@@ -198,7 +197,7 @@ static int cmp_rule(const void *a, const void *b)
 
 	if (c)
 		return c;
-	return (x->cand.value & BF_TUPLE_POS) < (y->cand.value & BF_TUPLE_POS) ? -1 : 1;
+	return (x->cand.value & BF_RUN_POS) < (y->cand.value & BF_RUN_POS) ? -1 : 1;
 }
 
 static bool same_key(const struct tuple_rule *a, const struct tuple_rule *b)

@@ -57,15 +57,14 @@ struct bf_tuple_slot {
 
 /* A candidate rule: what the key does not say about it. */
 struct bf_tuple_cand {
-	uint32_t value; /* BF_TUPLE_* flags | position in the run */
+	uint32_t value; /* BF_RUN_ACCEPT, BF_TUPLE_HOTDROP | position in the run */
 	uint16_t sport[2]; /* inclusive range, host order */
 	uint16_t dport[2];
 	uint32_t has_ports; /* a tcp or udp match: no fragments, hotdrop if short */
 };
 
-#define BF_TUPLE_ACCEPT 0x80000000u
+/* Beside BF_RUN_ACCEPT (classify.h): the rule found hotdrops the packet. */
 #define BF_TUPLE_HOTDROP 0x40000000u
-#define BF_TUPLE_POS 0x3fffffffu
 
 /* A tuple: which fields a group of rules constrains, and how. */
 struct bf_tuple_shape {
