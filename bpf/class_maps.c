@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "class_maps.h"
@@ -11,15 +12,16 @@ void bf_class_maps_init(struct bf_class_maps *m, unsigned int max_entries)
 {
 	memset(m, 0, sizeof(*m));
 	m->max_entries = max_entries;
-	m->runs_fd = m->bloom_fd = m->shapes_fd = m->slots_fd = m->cands_fd = -1;
+	m->runs_fd = m->bloom_fd = m->shapes_fd = m->tables_fd = m->cands_fd = -1;
 }
 
+/* A map the programs use, its fd kept until they are loaded: 0 or -errno. */
 static int create(struct bf_hook_progs *progs, enum bpf_map_type type, const char *name,
 		  uint32_t key_size, uint32_t value_size, unsigned int max_entries, int *fd)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o);
 
-	if (type != BPF_MAP_TYPE_ARRAY)
+	if (type == BPF_MAP_TYPE_LPM_TRIE)
 		o.map_flags = BPF_F_NO_PREALLOC;
 	*fd = bf_sys_map_create(type, name, key_size, value_size, max_entries, &o);
 	if (*fd < 0)
@@ -35,81 +37,100 @@ int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs
 		      sizeof(uint32_t), m->max_entries, &m->runs_fd);
 }
 
+/* A one-entry placeholder array of value_size, replaced at fill time. */
+static int placeholder(struct bf_hook_progs *progs, const char *name, uint32_t value_size, int *fd)
+{
+	if (*fd >= 0)
+		return 0;
+	return create(progs, BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), value_size, 1, fd);
+}
+
 int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *progs)
 {
-	int ret = 0;
+	int ret = placeholder(progs, "filter_bloom", sizeof(uint64_t), &m->bloom_fd);
 
-	if (m->bloom_fd < 0)
-		ret = create(progs, BPF_MAP_TYPE_ARRAY, "filter_bloom", sizeof(uint32_t),
-			     sizeof(uint64_t), m->max_entries, &m->bloom_fd);
-	if (!ret && m->shapes_fd < 0)
-		ret = create(progs, BPF_MAP_TYPE_ARRAY, "filter_shapes", sizeof(uint32_t),
-			     sizeof(struct bf_tuple_desc), m->max_entries, &m->shapes_fd);
-	if (!ret && m->slots_fd < 0)
-		ret = create(progs, BPF_MAP_TYPE_HASH, "filter_tuples", sizeof(struct bf_tuple_key),
-			     sizeof(struct bf_tuple_slot), m->max_entries, &m->slots_fd);
-	if (!ret && m->cands_fd < 0)
-		ret = create(progs, BPF_MAP_TYPE_ARRAY, "filter_cands", sizeof(uint32_t),
-			     sizeof(struct bf_tuple_cand), m->max_entries, &m->cands_fd);
+	if (!ret)
+		ret = placeholder(progs, "filter_shapes", sizeof(struct bf_tuple_desc),
+				  &m->shapes_fd);
+	if (!ret)
+		ret = placeholder(progs, "filter_tuples", sizeof(struct bf_tuple_entry),
+				  &m->tables_fd);
+	if (!ret)
+		ret = placeholder(progs, "filter_cands", sizeof(struct bf_tuple_cand),
+				  &m->cands_fd);
 	return ret;
 }
 
-/* Room for one more entry in arrays a (and b) of *cap; 0 or -errno. */
-static int grow(struct bf_class_maps *m, unsigned int nr, unsigned int *cap, void **a,
-		size_t a_size, void **b, size_t b_size)
+/* Room for more entries past nr in array a of *cap, up to limit; 0 or -errno. */
+static int grow(unsigned int nr, unsigned int more, unsigned int limit, unsigned int *cap, void **a,
+		size_t a_size)
 {
-	unsigned int more = *cap ? 2 * *cap : 256;
-	void *na, *nb = NULL;
+	unsigned int bigger = *cap ? *cap : 256;
+	void *na;
 
-	if (nr >= m->max_entries)
+	if (more > limit || nr > limit - more)
 		return -E2BIG;
-	if (nr < *cap)
+	if (nr + more <= *cap)
 		return 0;
-	na = realloc(*a, more * a_size);
-	if (na)
-		*a = na;
-	if (b) {
-		nb = realloc(*b, more * b_size);
-		if (nb)
-			*b = nb;
-	}
-	if (!na || (b && !nb))
+	while (bigger < nr + more)
+		bigger *= 2;
+	na = realloc(*a, (size_t)bigger * a_size);
+	if (!na)
 		return -ENOMEM;
-	*cap = more;
+	*a = na;
+	*cap = bigger;
 	return 0;
 }
 
-#define GROW2(m, nr, cap, a, b) \
-	grow(m, nr, cap, (void **)(a), sizeof(**(a)), (void **)(b), sizeof(**(b)))
-#define GROW1(m, nr, cap, a) grow(m, nr, cap, (void **)(a), sizeof(**(a)), NULL, 0)
+#define GROW(m, field, more, limit)                                                 \
+	grow((m)->nr_##field, more, limit, &(m)->cap_##field, (void **)&(m)->field, \
+	     sizeof(*(m)->field))
 
 int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value)
 {
-	int ret = GROW2(m, m->nr_runs, &m->cap_runs, &m->run_keys, &m->run_values);
+	int ret = GROW(m, run_keys, 1, m->max_entries);
 
+	if (!ret)
+		ret = GROW(m, run_values, 1, m->max_entries);
 	if (ret)
 		return ret;
-	m->run_keys[m->nr_runs] = *k;
-	m->run_values[m->nr_runs++] = value;
+	m->run_keys[m->nr_run_keys++] = *k;
+	m->run_values[m->nr_run_values++] = value;
 	return 0;
 }
 
+/* count zeroed entries past *nr in array a: the index of the first, or -errno */
+static int add_zeroed(unsigned int *nr, unsigned int count, unsigned int limit, unsigned int *cap,
+		      void **a, size_t a_size)
+{
+	unsigned int base = *nr;
+	int ret = grow(base, count, limit, cap, a, a_size);
+
+	if (ret)
+		return ret;
+	memset((char *)*a + (size_t)base * a_size, 0, (size_t)count * a_size);
+	*nr += count;
+	return (int)base;
+}
+
+#define ADD_ZEROED(m, field, count, limit)                                                  \
+	add_zeroed(&(m)->nr_##field, count, limit, &(m)->cap_##field, (void **)&(m)->field, \
+		   sizeof(*(m)->field))
+
 int bf_class_add_bloom(struct bf_class_maps *m, unsigned int words)
 {
-	unsigned int base = m->nr_bloom, i;
-	int ret = 0;
+	return ADD_ZEROED(m, bloom, words, m->max_entries);
+}
 
-	for (i = 0; !ret && i < words; i++) {
-		ret = GROW1(m, m->nr_bloom, &m->cap_bloom, &m->bloom);
-		if (!ret)
-			m->bloom[m->nr_bloom++] = 0;
-	}
-	return ret ? ret : (int)base;
+int bf_class_add_table(struct bf_class_maps *m, unsigned int entries)
+{
+	/* at most 4 entries per key, two keys per rule */
+	return ADD_ZEROED(m, tables, entries, 4 * m->max_entries);
 }
 
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d)
 {
-	int ret = GROW1(m, m->nr_shapes, &m->cap_shapes, &m->shapes);
+	int ret = GROW(m, shapes, 1, m->max_entries);
 
 	if (ret)
 		return ret;
@@ -117,41 +138,40 @@ int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d)
 	return 0;
 }
 
-int bf_class_add_slot(struct bf_class_maps *m, const struct bf_tuple_key *k,
-		      const struct bf_tuple_slot *s)
+int bf_class_add_cands(struct bf_class_maps *m, unsigned int count)
 {
-	int ret = GROW2(m, m->nr_slots, &m->cap_slots, &m->slot_keys, &m->slots);
-
-	if (ret)
-		return ret;
-	m->slot_keys[m->nr_slots] = *k;
-	m->slots[m->nr_slots++] = *s;
-	return 0;
+	return ADD_ZEROED(m, cands, count, m->max_entries);
 }
 
-int bf_class_add_cand(struct bf_class_maps *m, const struct bf_tuple_cand *c)
+/*
+ * An array of count values of value_size (a multiple of 8, as mmap lays
+ * them out), written through mmap(), takes over the placeholder's fd.
+ */
+static int make_array(int placeholder_fd, const char *name, const void *values, size_t value_size,
+		      unsigned int count)
 {
-	int ret = GROW1(m, m->nr_cands, &m->cap_cands, &m->cands);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+	size_t len = value_size * count;
+	void *mem;
+	int fd, ret = 0;
 
-	if (ret)
-		return ret;
-	m->cands[m->nr_cands++] = *c;
-	return 0;
-}
-
-/* Array map fd gets values[0..count) at indices 0..count). */
-static int fill_array(int fd, const void *values, size_t value_size, unsigned int count)
-{
-	uint32_t *idx = calloc(count ? count : 1, sizeof(*idx));
-	unsigned int i;
-	int ret;
-
-	if (!idx)
-		return -ENOMEM;
-	for (i = 0; i < count; i++)
-		idx[i] = i;
-	ret = bf_sys_map_fill(fd, idx, sizeof(*idx), values, value_size, count);
-	free(idx);
+	fd = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), (uint32_t)value_size,
+			       count ? count : 1, &o);
+	if (fd < 0)
+		return fd;
+	if (len) {
+		/* populated at once: a fault per page costs more than the copy */
+		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+		if (mem == MAP_FAILED) {
+			ret = -errno;
+		} else {
+			memcpy(mem, values, len);
+			munmap(mem, len);
+		}
+	}
+	if (!ret && dup2(fd, placeholder_fd) < 0)
+		ret = -errno;
+	close(fd);
 	return ret;
 }
 
@@ -161,16 +181,19 @@ int bf_class_maps_fill(struct bf_class_maps *m)
 
 	if (m->runs_fd >= 0)
 		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
-				      sizeof(*m->run_values), m->nr_runs);
+				      sizeof(*m->run_values), m->nr_run_keys);
 	if (!ret && m->bloom_fd >= 0)
-		ret = fill_array(m->bloom_fd, m->bloom, sizeof(*m->bloom), m->nr_bloom);
-	if (!ret && m->slots_fd >= 0)
-		ret = bf_sys_map_fill(m->slots_fd, m->slot_keys, sizeof(*m->slot_keys), m->slots,
-				      sizeof(*m->slots), m->nr_slots);
+		ret = make_array(m->bloom_fd, "filter_bloom", m->bloom, sizeof(*m->bloom),
+				 m->nr_bloom);
 	if (!ret && m->shapes_fd >= 0)
-		ret = fill_array(m->shapes_fd, m->shapes, sizeof(*m->shapes), m->nr_shapes);
+		ret = make_array(m->shapes_fd, "filter_shapes", m->shapes, sizeof(*m->shapes),
+				 m->nr_shapes);
+	if (!ret && m->tables_fd >= 0)
+		ret = make_array(m->tables_fd, "filter_tuples", m->tables, sizeof(*m->tables),
+				 m->nr_tables);
 	if (!ret && m->cands_fd >= 0)
-		ret = fill_array(m->cands_fd, m->cands, sizeof(*m->cands), m->nr_cands);
+		ret = make_array(m->cands_fd, "filter_cands", m->cands, sizeof(*m->cands),
+				 m->nr_cands);
 	return ret;
 }
 
@@ -180,8 +203,7 @@ void bf_class_maps_release(struct bf_class_maps *m)
 	free(m->run_values);
 	free(m->bloom);
 	free(m->shapes);
-	free(m->slot_keys);
-	free(m->slots);
+	free(m->tables);
 	free(m->cands);
 	bf_class_maps_init(m, 0);
 }

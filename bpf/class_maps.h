@@ -4,7 +4,13 @@
  * built-in chain shared by all its runs: a program may use at most 64 maps
  * (MAX_USED_MAPS), and a chain may hold many runs. Each run has an id that
  * its keys carry. Entries are staged while the code is generated and
- * written in batches once it is complete, before any program is loaded.
+ * written once it is complete, before any program is loaded.
+ *
+ * The tuple runs' maps are arrays, made when their size is known: until
+ * then the code names placeholders, whose fds the real maps take over
+ * (dup2). They are filled through mmap(), without a syscall per entry: a
+ * hash map or trie takes a lock per update, which at ten thousand entries
+ * made every replacement of a big table milliseconds slower.
  */
 #ifndef BPFILTER_BPF_CLASS_MAPS_H
 #define BPFILTER_BPF_CLASS_MAPS_H
@@ -27,7 +33,7 @@ struct bf_class_maps {
 	int runs_fd;
 	struct bf_run_key *run_keys;
 	uint32_t *run_values;
-	unsigned int nr_runs, cap_runs;
+	unsigned int nr_run_keys, cap_run_keys, nr_run_values, cap_run_values;
 	/* tuple runs (see tuple_run.c) */
 	int bloom_fd; /* array of u64: each run's filter of its keys */
 	uint64_t *bloom;
@@ -35,10 +41,9 @@ struct bf_class_maps {
 	int shapes_fd; /* array of struct bf_tuple_desc */
 	struct bf_tuple_desc *shapes;
 	unsigned int nr_shapes, cap_shapes;
-	int slots_fd; /* struct bf_tuple_key -> struct bf_tuple_slot */
-	struct bf_tuple_key *slot_keys;
-	struct bf_tuple_slot *slots;
-	unsigned int nr_slots, cap_slots;
+	int tables_fd; /* array of struct bf_tuple_entry: each run's hash table */
+	struct bf_tuple_entry *tables;
+	unsigned int nr_tables, cap_tables;
 	int cands_fd; /* array of struct bf_tuple_cand */
 	struct bf_tuple_cand *cands;
 	unsigned int nr_cands, cap_cands;
@@ -57,10 +62,11 @@ int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *pro
 int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value);
 /* A zeroed filter of words u64 for a run: its first word's index, or -errno. */
 int bf_class_add_bloom(struct bf_class_maps *m, unsigned int words);
+/* An empty hash table of entries for a run: its first entry's index, or -errno. */
+int bf_class_add_table(struct bf_class_maps *m, unsigned int entries);
+/* count zeroed candidates: the first one's index, or -errno */
+int bf_class_add_cands(struct bf_class_maps *m, unsigned int count);
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d);
-int bf_class_add_slot(struct bf_class_maps *m, const struct bf_tuple_key *k,
-		      const struct bf_tuple_slot *s);
-int bf_class_add_cand(struct bf_class_maps *m, const struct bf_tuple_cand *c);
 
 /* Write the staged entries into the maps: 0 or -errno. */
 int bf_class_maps_fill(struct bf_class_maps *m);

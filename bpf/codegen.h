@@ -32,6 +32,7 @@
 #define BF_STK_L4 (-136) /* 64 bytes: transport header and options */
 #define BF_STK_SCRATCH (-200) /* 64 bytes for matches and targets */
 #define BF_STK_CTX (-208) /* the program's context, for the tail call to the next part */
+#define BF_STK_COUNTER (-216) /* u32: a counter's offset in its element, see bf_gen_count_key */
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
 
@@ -41,9 +42,20 @@
 struct bf_class_maps;
 struct bf_run_memo;
 
+/*
+ * Rule i's counters are entry i % BF_COUNTERS_PER_ELEM of element
+ * i / BF_COUNTERS_PER_ELEM of the per-CPU counters map: the kernel allocates
+ * per-CPU memory element by element, and one element per rule made creating
+ * the map of a 10,000-rule table cost milliseconds, on every replacement.
+ * 256 counters are 4 KB, well within the per-CPU value limit (32 KB).
+ */
+#define BF_COUNTERS_SHIFT 8
+#define BF_COUNTERS_PER_ELEM (1u << BF_COUNTERS_SHIFT)
+#define BF_COUNTERS_ELEMS(n) (((n) + BF_COUNTERS_PER_ELEM - 1) / BF_COUNTERS_PER_ELEM)
+
 /* Maps shared by all programs of a table. */
 struct bf_table_maps {
-	int counters_fd; /* per-CPU array of struct xt_counters, one per rule */
+	int counters_fd; /* per-CPU array of BF_COUNTERS_PER_ELEM xt_counters */
 	int events_fd; /* ring buffer of struct bf_event (LOG, REJECT) */
 	int state_fd; /* array of struct bf_limit_state, -1 if none */
 	int local_routes_fd; /* LPM trie of bpf/local_routes.h, -1 if none */
@@ -133,7 +145,7 @@ void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, c
 /* r0 = the value of map fd at the key at fp + key_off; none: to miss. */
 void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss);
 
-/* counters[key at BF_STK_KEY] += { 1 packet, skb->len bytes } on this CPU */
+/* rule BF_STK_KEY's counters += { 1 packet, skb->len bytes } on this CPU */
 void bf_gen_count_key(struct bf_gen *g);
 
 /* Helpers for match and target generators. */

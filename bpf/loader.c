@@ -122,9 +122,10 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 	char name[BPF_OBJ_NAME_LEN];
 
 	bf_obj_name(name, bt->name, "counters");
-	bt->maps.counters_fd = bf_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
-						 sizeof(struct xt_counters),
-						 bt->num_counters ? bt->num_counters : 1, NULL);
+	bt->maps.counters_fd =
+		bf_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
+				  BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters),
+				  bt->num_counters ? BF_COUNTERS_ELEMS(bt->num_counters) : 1, NULL);
 	if (bt->maps.counters_fd < 0)
 		return map_failed("counters", err);
 	bf_obj_name(name, bt->name, "parts");
@@ -302,50 +303,61 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 	free(bt);
 }
 
-/* Batches of this many entries: one syscall each, a bounded buffer. */
-#define COUNTERS_BATCH 4096u
+/* Elements read per syscall: a bounded buffer (ncpus * 8 * 4 KB). */
+#define COUNTERS_BATCH 8u
 
-/* Sum count per-CPU entries of counters from *next on into out. */
-static int read_counters_batch(int fd, uint32_t *next, bool first, unsigned int ncpus,
-			       struct xt_counters *percpu, struct xt_counters *out, uint32_t count)
+/*
+ * Add count elements of per-CPU counters, from *next on, into out: the
+ * counters of rules first * BF_COUNTERS_PER_ELEM up to num_counters.
+ */
+static int read_counters_batch(const struct bf_bpf_table *bt, uint32_t *next, uint32_t first,
+			       unsigned int ncpus, struct xt_counters *percpu,
+			       struct xt_counters *out, uint32_t count)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	uint32_t keys[COUNTERS_BATCH], got = count, i, c;
+	uint32_t keys[COUNTERS_BATCH], got = count, e, c, j;
 	int ret;
 
-	ret = bpf_map_lookup_batch(fd, first ? NULL : next, next, keys, percpu, &got, &o);
+	ret = bpf_map_lookup_batch(bt->maps.counters_fd, first ? next : NULL, next, keys, percpu,
+				   &got, &o);
 	if (ret && errno != ENOENT)
 		return -errno;
 	if (got != count)
 		return -EIO;
-	for (i = 0; i < count; i++)
-		for (c = 0; c < ncpus; c++) {
-			out[i].pcnt += percpu[i * ncpus + c].pcnt;
-			out[i].bcnt += percpu[i * ncpus + c].bcnt;
-		}
+	for (e = 0; e < count; e++) {
+		uint32_t rule = (first + e) * BF_COUNTERS_PER_ELEM;
+
+		for (j = 0; j < BF_COUNTERS_PER_ELEM && rule + j < bt->num_counters; j++)
+			for (c = 0; c < ncpus; c++) {
+				const struct xt_counters *v =
+					&percpu[((size_t)e * ncpus + c) * BF_COUNTERS_PER_ELEM + j];
+
+				out[rule + j].pcnt += v->pcnt;
+				out[rule + j].bcnt += v->bcnt;
+			}
+	}
 	return 0;
 }
 
 int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out)
 {
+	uint32_t elems = BF_COUNTERS_ELEMS(bt->num_counters), done, next = 0;
 	int ncpus = libbpf_num_possible_cpus();
 	struct xt_counters *percpu;
-	uint32_t done, next = 0;
 	int ret = 0;
 
 	if (ncpus < 0)
 		return ncpus;
 	memset(out, 0, bt->num_counters * sizeof(*out));
-	percpu = calloc((size_t)ncpus * COUNTERS_BATCH, sizeof(*percpu));
+	percpu = calloc((size_t)ncpus * COUNTERS_BATCH * BF_COUNTERS_PER_ELEM, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (done = 0; !ret && done < bt->num_counters; done += COUNTERS_BATCH) {
-		uint32_t count = bt->num_counters - done;
+	for (done = 0; !ret && done < elems; done += COUNTERS_BATCH) {
+		uint32_t count = elems - done;
 
 		if (count > COUNTERS_BATCH)
 			count = COUNTERS_BATCH;
-		ret = read_counters_batch(bt->maps.counters_fd, &next, done == 0,
-					  (unsigned int)ncpus, percpu, out + done, count);
+		ret = read_counters_batch(bt, &next, done, (unsigned int)ncpus, percpu, out, count);
 	}
 	free(percpu);
 	return ret;

@@ -8,16 +8,18 @@
  * - A tuple is a rule shape: the source and destination prefix lengths, and
  *   whether the protocol and a single destination port are given. A run has
  *   at most BF_TUPLE_MAX of them.
- * - One hash map holds, per tuple and masked values, the rules with exactly
- *   those values (the candidates), in rule order. Each candidate checks what
- *   the key does not say: its port ranges.
+ * - A hash table per run holds, per tuple and masked values, the range of
+ *   rules with exactly those values (the candidates), in rule order. Each
+ *   candidate checks what the key does not say: its port ranges. The table
+ *   is open-addressed (linear probing, at most half full) in an array map:
+ *   filled with one copy, where a BPF hash map takes a lock per entry.
  * - Most keys a packet forms are in no rule. A filter of 16 bits per key
  *   (one bit each, bf_tuple_hash()) rules out all but about one in 16 of
- *   them before the hash lookup, from a few cache lines.
+ *   them before the table is probed, from a few cache lines.
  *
  * The first rule that matches is the smallest position among each tuple's
  * first matching candidate. Per packet: for each tuple, its key and a bit
- * of the filter; a hash lookup for the keys that pass; the candidates of
+ * of the filter; a probe of the table for the keys that pass; the candidates of
  * keys found, until the first match. That does not grow with the run's
  * length while keys are distinct; rules sharing a key (a list of port
  * ranges for one address pair) are walked one by one.
@@ -190,90 +192,130 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 	return n;
 }
 
-static int cmp_rule(const void *a, const void *b)
+/* The key rule r files its candidate under: any_port for its port-less shadow. */
+static struct bf_tuple_key final_key(const struct bf_tuple_plan *plan, const struct tuple_rule *r,
+				     bool any_port)
 {
-	const struct tuple_rule *x = a, *y = b;
-	int c = memcmp(&x->key, &y->key, sizeof(x->key));
+	struct bf_tuple_key k = r->key;
 
-	if (c)
-		return c;
-	return (x->cand.value & BF_RUN_POS) < (y->cand.value & BF_RUN_POS) ? -1 : 1;
-}
-
-static bool same_key(const struct tuple_rule *a, const struct tuple_rule *b)
-{
-	return !memcmp(&a->key, &b->key, sizeof(a->key));
-}
-
-/* Sorted rules (by key, then position) as slots of candidates; first_only: one each. */
-static int add_slots(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
-		     const struct tuple_rule *rules, unsigned int n, bool first_only)
-{
-	unsigned int i, j, c;
-	int ret = 0;
-
-	for (i = 0; !ret && i < n; i = j) {
-		struct bf_tuple_key key = rules[i].key;
-		struct bf_tuple_slot slot = { m->nr_cands, 0 };
-
-		for (j = i + 1; j < n && same_key(&rules[i], &rules[j]); j++)
-			;
-		slot.count = first_only ? 1 : j - i;
-		/* the run's tuples lie at shape_base in the shapes map */
-		key.tuple = ((key.tuple & ~BF_TUPLE_ANY_PORT) + plan->shape_base) |
-			    (key.tuple & BF_TUPLE_ANY_PORT);
-		ret = bf_class_add_slot(m, &key, &slot);
-		for (c = 0; !ret && c < slot.count; c++)
-			ret = bf_class_add_cand(m, &rules[i + c].cand);
+	/* the run's tuples lie at shape_base in the shapes map */
+	k.tuple += plan->shape_base;
+	if (any_port) {
+		k.tuple |= BF_TUPLE_ANY_PORT;
+		k.dport = 0;
 	}
-	return ret;
+	k.used = 1;
+	return k;
+}
+
+/* Key k's entry in the run's table, or the empty one where it belongs. */
+static struct bf_tuple_entry *probe(struct bf_tuple_entry *table, unsigned int order,
+				    const struct bf_tuple_key *k)
+{
+	uint32_t mask = (1u << order) - 1, i = bf_tuple_home(bf_tuple_hash(k), order);
+
+	/* the table is at most half full: an empty entry ends every probe */
+	while (table[i].key.used && memcmp(&table[i].key, k, sizeof(*k)))
+		i = (i + 1) & mask;
+	return &table[i];
+}
+
+/* How many keys rule i files: its own, and a shadow for a single-port tuple. */
+static unsigned int keys_of(const struct bf_tuple_plan *plan, const struct tuple_rule *r)
+{
+	return 1 + plan->tuples[r->key.tuple].dport;
 }
 
 /*
- * The slots of the run's n rules (sorted in place), then for single-port
- * tuples the port-less slots naming each key's first rule.
+ * Count each key's candidates (a shadow has one: its first rule), give the
+ * keys their ranges of candidates, then fill those in rule order.
  */
-static int stage_slots(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
-		       struct tuple_rule *rules, unsigned int n)
+static int stage_keys(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
+		      struct bf_tuple_entry *table, const struct tuple_rule *rules, unsigned int n)
 {
-	struct tuple_rule *any = calloc(n, sizeof(*any));
-	unsigned int i, nr_any = 0;
-	int ret;
+	unsigned int size = 1u << plan->table_order, i, k, total = 0;
+	int first;
 
-	if (!any)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (!plan->tuples[rules[i].key.tuple].dport)
-			continue;
-		any[nr_any] = rules[i];
-		any[nr_any].key.tuple |= BF_TUPLE_ANY_PORT;
-		any[nr_any++].key.dport = 0;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < keys_of(plan, &rules[i]); k++) {
+			struct bf_tuple_key key = final_key(plan, &rules[i], k);
+			struct bf_tuple_entry *e = probe(table, plan->table_order, &key);
+
+			e->key = key;
+			if (!k || !e->count)
+				e->count++;
+		}
+	for (i = 0; i < size; i++) {
+		table[i].first = total;
+		total += table[i].count;
+		table[i].count = 0;
 	}
-	qsort(rules, n, sizeof(*rules), cmp_rule);
-	qsort(any, nr_any, sizeof(*any), cmp_rule);
-	ret = add_slots(m, plan, rules, n, false);
-	if (!ret)
-		ret = add_slots(m, plan, any, nr_any, true);
-	free(any);
-	return ret;
+	first = bf_class_add_cands(m, total);
+	if (first < 0)
+		return first;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < keys_of(plan, &rules[i]); k++) {
+			struct bf_tuple_key key = final_key(plan, &rules[i], k);
+			struct bf_tuple_entry *e = probe(table, plan->table_order, &key);
+
+			if (k && e->count)
+				continue;
+			m->cands[first + e->first + e->count++] = rules[i].cand;
+		}
+	for (i = 0; i < size; i++)
+		table[i].first += first;
+	return 0;
 }
 
-/* The run's filter: a bit per key of its slots (those from first_slot on). */
-static int stage_bloom(struct bf_class_maps *m, struct bf_tuple_plan *plan, unsigned int first_slot)
+/* The longest probe any key of the table needs. */
+static unsigned int probes_of(const struct bf_tuple_entry *table, unsigned int order)
 {
-	unsigned int keys = m->nr_slots - first_slot, i;
-	int base;
+	uint32_t mask = (1u << order) - 1, i, most = 0;
 
-	/* 16 bits per key: about 1 lookup in 16 for a key not there */
+	for (i = 0; i <= mask; i++)
+		if (table[i].key.used) {
+			uint32_t dist = (i - bf_tuple_home(bf_tuple_hash(&table[i].key), order)) &
+					mask;
+
+			if (dist + 1 > most)
+				most = dist + 1;
+		}
+	return most;
+}
+
+/* The run's table, at most half full, and its filter of 16 bits per key. */
+static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
+		       const struct tuple_rule *rules, unsigned int n)
+{
+	unsigned int keys = 0, i;
+	int base, ret;
+
+	for (i = 0; i < n; i++)
+		keys += keys_of(plan, &rules[i]);
+	for (plan->table_order = 1; (1u << plan->table_order) < 2 * keys; plan->table_order++)
+		;
+	base = bf_class_add_table(m, 1u << plan->table_order);
+	if (base < 0)
+		return base;
+	plan->table_base = (unsigned int)base;
+	ret = stage_keys(m, plan, &m->tables[base], rules, n);
+	if (ret)
+		return ret;
+	plan->probes = probes_of(&m->tables[base], plan->table_order);
+	/* about 1 probe in 16 for a key not there */
 	for (plan->bloom_bits = 64; plan->bloom_bits < 16 * keys; plan->bloom_bits *= 2)
 		;
 	base = bf_class_add_bloom(m, plan->bloom_bits / 64);
 	if (base < 0)
 		return base;
 	plan->bloom_base = (unsigned int)base;
-	for (i = first_slot; i < m->nr_slots; i++) {
-		uint32_t bit = bf_tuple_hash(&m->slot_keys[i], plan->bloom_bits);
+	for (i = 0; i < 1u << plan->table_order; i++) {
+		const struct bf_tuple_entry *e = &m->tables[plan->table_base + i];
+		uint32_t bit;
 
+		if (!e->key.used)
+			continue;
+		bit = bf_tuple_bloom_bit(bf_tuple_hash(&e->key), plan->bloom_bits);
 		m->bloom[plan->bloom_base + bit / 64] |= 1ull << (bit % 64);
 	}
 	return 0;
@@ -305,15 +347,12 @@ static int stage(struct bf_gen *g, struct bf_tuple_plan *plan, struct tuple_rule
 		 unsigned int n)
 {
 	struct bf_class_maps *m = g->cls;
-	unsigned int first_slot = m->nr_slots;
 	int ret = bf_class_maps_want_tuples(m, g->out);
 
 	if (!ret)
 		ret = stage_shapes(m, plan);
 	if (!ret)
-		ret = stage_slots(m, plan, rules, n);
-	if (!ret)
-		ret = stage_bloom(m, plan, first_slot);
+		ret = stage_table(m, plan, rules, n);
 	return ret;
 }
 

@@ -15,30 +15,30 @@
 /* Most tuples (distinct rule shapes) in one run: each costs a test per packet. */
 #define BF_TUPLE_MAX 64
 
-/* Key of the hash map: a tuple's masked packet fields. */
+/* Key of the hash table: a tuple's masked packet fields. */
 struct bf_tuple_key {
 	uint32_t tuple; /* tuple id, BF_TUPLE_ANY_PORT for a lookup without dport */
 	uint32_t src; /* network order, masked by the tuple's prefix */
 	uint32_t dst;
 	uint16_t dport; /* host order; 0 unless the tuple keys on it */
 	uint8_t proto; /* 0 unless the tuple keys on it */
-	uint8_t pad;
+	uint8_t used; /* 1: an empty entry (0) equals no key */
 };
 
 #define BF_TUPLE_ANY_PORT 0x80000000u
 
 /*
- * Which bit of a run's filter a key sets (bits: its size, a power of two).
- * The generated code computes the same: products of the key's words by odd
- * constants below 2^31 (BPF sign-extends immediates), the high half of
- * their sum mixes every input bit.
+ * A key's hash, as the generated code computes it too: products of the
+ * key's words by odd constants below 2^31 (BPF sign-extends immediates);
+ * the high half of their sum mixes every input bit. Its low bits pick the
+ * key's bit in the run's filter, its high bits its home in the run's table.
  */
 #define BF_TUPLE_HASH_K0 0x5bd1e995
 #define BF_TUPLE_HASH_K1 0x1b873593
 #define BF_TUPLE_HASH_K2 0x2c1b3c6d
 #define BF_TUPLE_HASH_K3 0x297a2d39
 
-static inline uint32_t bf_tuple_hash(const struct bf_tuple_key *k, uint32_t bits)
+static inline uint32_t bf_tuple_hash(const struct bf_tuple_key *k)
 {
 	uint32_t w[4];
 	uint64_t h;
@@ -46,12 +46,34 @@ static inline uint32_t bf_tuple_hash(const struct bf_tuple_key *k, uint32_t bits
 	memcpy(w, k, sizeof(w));
 	h = (uint64_t)w[0] * BF_TUPLE_HASH_K0 ^ (uint64_t)w[1] * BF_TUPLE_HASH_K1 ^
 	    (uint64_t)w[2] * BF_TUPLE_HASH_K2 ^ (uint64_t)w[3] * BF_TUPLE_HASH_K3;
-	return (uint32_t)(h >> 32) & (bits - 1);
+	return (uint32_t)(h >> 32);
 }
 
-/* Value of the hash map: the candidates with that key, in rule order. */
-struct bf_tuple_slot {
-	uint32_t first;
+/* The key's bit in a filter of bits bits (a power of two). */
+static inline uint32_t bf_tuple_bloom_bit(uint32_t hash, uint32_t bits)
+{
+	return hash & (bits - 1);
+}
+
+/*
+ * The key's home in a table of 1 << order entries (order >= 1): the hash's
+ * top bits are poor (products below 2^63), so it is mixed again, Fibonacci
+ * hashing's multiplication by 2^32 / golden ratio, whose top bits are good.
+ */
+#define BF_TUPLE_HOME_K 0x9e3779b1u
+
+static inline uint32_t bf_tuple_home(uint32_t hash, unsigned int order)
+{
+	return (uint32_t)(hash * BF_TUPLE_HOME_K) >> (32 - order);
+}
+
+/*
+ * An entry of a run's hash table (open addressing, linear probing): a key
+ * and its candidates, in rule order.
+ */
+struct bf_tuple_entry {
+	struct bf_tuple_key key;
+	uint32_t first; /* in the candidates array */
 	uint32_t count;
 };
 
@@ -90,6 +112,9 @@ struct bf_tuple_plan {
 	unsigned int shape_base; /* its tuples' index in the shapes map */
 	unsigned int bloom_base; /* its filter's first word in the bloom map */
 	unsigned int bloom_bits; /* the filter's size, a power of two */
+	unsigned int table_base; /* its hash table's first entry in the tables map */
+	unsigned int table_order; /* the table has 1 << table_order entries */
+	unsigned int probes; /* no key lies further than probes - 1 from its home */
 };
 
 /* Emit the code of a run whose entries are staged (tuple_gen.c). */

@@ -18,7 +18,8 @@
 #include "state.h"
 
 #define STATE_MAGIC "BFSTATE"
-#define STATE_VERSION 1
+/* also the layout of pinned maps: 2 keeps BF_COUNTERS_PER_ELEM counters per element */
+#define STATE_VERSION 2
 #define STATE_TMP_PATH BF_STATE_PATH ".tmp"
 
 struct state_header {
