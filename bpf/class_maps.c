@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -175,13 +176,55 @@ static int make_array(int placeholder_fd, const char *name, const void *values, 
 	return ret;
 }
 
-int bf_class_maps_fill(struct bf_class_maps *m)
+void bf_runs_trie_release(struct bf_runs_trie *t)
+{
+	free(t->keys);
+	free(t->values);
+	if (t->fd >= 0)
+		close(t->fd);
+	*t = (struct bf_runs_trie){ .fd = -1 };
+}
+
+static bool same_trie(const struct bf_class_maps *m, const struct bf_runs_trie *t)
+{
+	return t && t->fd >= 0 && t->count == m->nr_run_keys &&
+	       !memcmp(t->keys, m->run_keys, t->count * sizeof(*t->keys)) &&
+	       !memcmp(t->values, m->run_values, t->count * sizeof(*t->values));
+}
+
+/* The runs trie: prev's if it is the same, else filled; keep takes it. */
+static int fill_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+		     struct bf_runs_trie *keep)
+{
+	int ret;
+
+	if (same_trie(m, prev))
+		/* the code names runs_fd: it becomes prev's trie */
+		ret = dup2(prev->fd, m->runs_fd) < 0 ? -errno : 0;
+	else
+		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
+				      sizeof(*m->run_values), m->nr_run_keys);
+	if (ret || !keep)
+		return ret;
+	bf_runs_trie_release(keep);
+	keep->fd = fcntl(m->runs_fd, F_DUPFD_CLOEXEC, 0);
+	if (keep->fd < 0)
+		return 0; /* not kept: the next table fills its own */
+	keep->keys = m->run_keys;
+	keep->values = m->run_values;
+	keep->count = m->nr_run_keys;
+	m->run_keys = NULL;
+	m->run_values = NULL;
+	return 0;
+}
+
+int bf_class_maps_fill(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+		       struct bf_runs_trie *keep)
 {
 	int ret = 0;
 
 	if (m->runs_fd >= 0)
-		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
-				      sizeof(*m->run_values), m->nr_run_keys);
+		ret = fill_trie(m, prev, keep);
 	if (!ret && m->bloom_fd >= 0)
 		ret = make_array(m->bloom_fd, "filter_bloom", m->bloom, sizeof(*m->bloom),
 				 m->nr_bloom);

@@ -68,8 +68,29 @@ int bf_class_add_table(struct bf_class_maps *m, unsigned int entries);
 int bf_class_add_cands(struct bf_class_maps *m, unsigned int count);
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d);
 
-/* Write the staged entries into the maps: 0 or -errno. */
-int bf_class_maps_fill(struct bf_class_maps *m);
+/*
+ * A chain's address-run trie as its table loaded it. A trie takes a lock
+ * per entry to fill (milliseconds for a 10,000-rule blocklist), and most
+ * replacements change rules around a run, not in it: a table keeps its
+ * tries, and the next one shares those whose entries are the same (the
+ * programs only read them).
+ */
+struct bf_runs_trie {
+	struct bf_run_key *keys;
+	uint32_t *values;
+	unsigned int count;
+	int fd; /* -1: none */
+};
+
+void bf_runs_trie_release(struct bf_runs_trie *t);
+
+/*
+ * Write the staged entries into the maps, the runs trie shared with prev
+ * if its entries are the same; then keep takes the trie (and the staged
+ * entries that describe it). 0 or -errno.
+ */
+int bf_class_maps_fill(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+		       struct bf_runs_trie *keep);
 /* Free the staging (the maps belong to the programs). */
 void bf_class_maps_release(struct bf_class_maps *m);
 

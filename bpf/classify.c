@@ -125,14 +125,19 @@ static struct run_entry *run_entries(const struct bf_gen *g, unsigned int start,
 /* Each prefix takes the earliest rule among the prefixes that cover it. */
 static void inherit_covering(struct run_entry *e, unsigned int count)
 {
+	bool present[33] = { false };
 	unsigned int i, len;
 
+	for (i = 0; i < count; i++)
+		present[e[i].len] = true;
 	/* sorted by length: covering prefixes are settled first */
 	for (i = 0; i < count; i++) {
 		for (len = 0; len < e[i].len; len++) {
 			struct run_entry key = { .len = len };
 			const struct run_entry *cover;
 
+			if (!present[len])
+				continue;
 			key.addr = len ? e[i].addr & ~((1u << (32 - len)) - 1) : 0;
 			cover = bsearch(&key, e, count, sizeof(*e), cmp_entry);
 			if (cover && (cover->value & BF_RUN_POS) < (e[i].value & BF_RUN_POS))

@@ -505,7 +505,7 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	else
 		bf_prog_release(&g.prog);
 	if (!ret)
-		ret = bf_class_maps_fill(&cls);
+		ret = bf_class_maps_fill(&cls, out->prev_trie, out->trie);
 	bf_class_maps_release(&cls);
 	for (i = 0; i < ir->num_rules; i++)
 		free(g.memo[i]);

@@ -41,6 +41,7 @@
 
 struct bf_class_maps;
 struct bf_run_memo;
+struct bf_runs_trie;
 
 /*
  * Rule i's counters are entry i % BF_COUNTERS_PER_ELEM of element
@@ -80,6 +81,9 @@ struct bf_hook_progs {
 	/* maps made for the programs (classifiers'), closed once they are loaded */
 	int *fds;
 	unsigned int nr_fds;
+	/* in: the replaced table's runs trie, shared if the same; out: this one's */
+	const struct bf_runs_trie *prev_trie;
+	struct bf_runs_trie *trie;
 };
 
 /* Keep fd until the programs are loaded; -ENOMEM (fd closed) on failure. */

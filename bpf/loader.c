@@ -220,6 +220,8 @@ static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigne
 
 	if (!progs)
 		return -ENOMEM;
+	progs->prev_trie = opts && opts->previous ? &opts->previous->tries[hook] : NULL;
+	progs->trie = &bt->tries[hook];
 	ret = bf_codegen_hook(ir, &bt->maps, hook, opts && opts->trace, progs, err);
 	if (!ret)
 		ret = load_parts(bt, hook, progs, opts, err);
@@ -248,8 +250,10 @@ struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned in
 	bt->maps.table_id = id;
 	snprintf(bt->name, sizeof(bt->name), "%s", name);
 	bt->num_counters = num_counters;
-	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		bt->prog_fds[h] = -1;
+		bt->tries[h].fd = -1;
+	}
 	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
 	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
 	return bt;
@@ -286,9 +290,11 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 
 	if (!bt)
 		return;
-	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		if (bt->prog_fds[h] >= 0)
 			close(bt->prog_fds[h]);
+		bf_runs_trie_release(&bt->tries[h]);
+	}
 	if (bt->maps.counters_fd >= 0)
 		close(bt->maps.counters_fd);
 	if (bt->maps.events_fd >= 0)

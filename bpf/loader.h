@@ -8,9 +8,12 @@
 
 #include <stdbool.h>
 
+#include "class_maps.h"
 #include "codegen.h"
 
 /* What to log while loading; log may be NULL. */
+struct bf_bpf_table;
+
 struct bf_load_opts {
 	bool verifier_log; /* the verifier's output, even on success */
 	bool bytecode; /* each program's instructions before loading */
@@ -20,6 +23,8 @@ struct bf_load_opts {
 	int events_fd;
 	/* the netns's local routes (bpf/local_routes.h); < 0: an empty one */
 	int local_routes_fd;
+	/* the table the new one replaces, whose unchanged classifier maps it shares */
+	const struct bf_bpf_table *previous;
 };
 
 struct bf_bpf_table {
@@ -29,6 +34,8 @@ struct bf_bpf_table {
 	unsigned int num_counters;
 	/* indexed by hook, -1 for hooks the table does not have */
 	int prog_fds[NF_INET_NUMHOOKS];
+	/* each chain's address-run trie, for the next table to share */
+	struct bf_runs_trie tries[NF_INET_NUMHOOKS];
 };
 
 /*

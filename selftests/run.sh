@@ -44,6 +44,7 @@ run_one verbose bash "$top/selftests/e2e/verbose.sh" "$objtree"
 run_one token bash "$top/selftests/e2e/token.sh" "$objtree"
 run_one crash bash "$top/selftests/e2e/crash.sh" "$objtree"
 run_one diff_random bash "$top/selftests/e2e/diff_random.sh" "$objtree"
+run_one updates bash "$top/selftests/e2e/updates.sh" "$objtree"
 run_one scale bash "$top/selftests/e2e/scale.sh" "$objtree"
 run_one diff_random_big env BF_DIFF_KIND=big bash "$top/selftests/e2e/diff_random.sh" "$objtree" 1 8 1000
 

@@ -183,6 +183,7 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	if (ret)
 		return ret;
 	opts.local_routes_fd = ns->local_routes_fd;
+	opts.previous = ns->filter_bpf;
 	ret = bf_bpf_table_load(next, &opts, &bt, err);
 	if (ret)
 		return ret;
