@@ -83,7 +83,9 @@ static int persist_next(struct bf_netns *ns, const struct xlate_table *next,
 	int ret = bf_persist_pin_table(ns, bt);
 
 	if (!ret)
-		ret = bf_state_save(ns, next, bt->id);
+		ret = bf_state_save_table(next, bt->id);
+	if (!ret)
+		ret = bf_state_save(ns, bt->id);
 	if (ret)
 		snprintf(err->msg, sizeof(err->msg), "cannot save the new table in %s and %s: %s",
 			 bf_persist_dir(), BF_STATE_PATH, strerror(-ret));
@@ -92,9 +94,10 @@ static int persist_next(struct bf_netns *ns, const struct xlate_table *next,
 
 void bf_enforce_commit(struct bf_netns *ns)
 {
-	if (bf_state_save(NULL, NULL, 0))
+	if (bf_state_save(NULL, 0))
 		return; /* both tables stay saved; a restore finds the one in force */
 	bf_persist_prune(ns, ns->filter_bpf->id);
+	bf_state_prune();
 }
 
 void bf_enforce_adopt(struct bf_netns *ns, int sockfd)
@@ -192,7 +195,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		ret = put_in_force(ns, sockfd, bt, err);
 	if (ret) {
 		bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
-		bf_state_save(NULL, NULL, 0);
+		if (!bf_state_save(NULL, 0))
+			bf_state_prune();
 		bf_bpf_table_free(bt);
 		return ret;
 	}

@@ -16,6 +16,7 @@
 #include <linux/netfilter.h>
 
 #include "../xlate/ext.h"
+#include "../bpf/loader.h"
 #include "enforce.h"
 #include "ipt.h"
 #include "log.h"
@@ -353,7 +354,8 @@ static void add_counters(const struct bf_request *req, struct bf_response *resp)
 		return;
 	}
 	xlate_table_add_counters(t, info->counters);
-	bf_state_save(NULL, NULL, 0);
+	if (ns->filter_bpf)
+		bf_state_save_counters(t, ns->filter_bpf->id);
 }
 
 void bf_ipt_set(const struct bf_request *req, struct bf_response *resp)

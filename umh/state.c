@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <netinet/in.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <bpf/bpf.h>
 #include <linux/netfilter.h>
 
@@ -16,209 +14,186 @@
 #include "log.h"
 #include "persist.h"
 #include "state.h"
+#include "state_file.h"
 
-#define STATE_MAGIC "BFSTATE"
-/* also the layout of pinned maps: 2 keeps BF_COUNTERS_PER_ELEM counters per element */
-#define STATE_VERSION 2
-#define STATE_TMP_PATH BF_STATE_PATH ".tmp"
+#define INDEX_MAGIC "BFSTATE"
+#define TABLE_MAGIC "BFTABLE"
+#define COUNTERS_MAGIC "BFCOUNT"
 
-struct state_header {
-	char magic[8];
-	uint32_t version;
-	uint32_t crc; /* CRC-32 of the payload */
-	uint64_t len; /* payload bytes */
-};
+static const char *const table_kinds[] = { "table", "counters" };
 
+/* A netns in the index: its tables' ids (two while a replacement is under way). */
 struct state_ns {
 	uint64_t cookie;
+	uint32_t ids[2];
 	uint8_t conntrack;
-	uint8_t num_tables; /* 1, or 2 while a replacement is under way */
+	uint8_t num_tables;
 	uint8_t pad[6];
 };
 
+/* A table file: this, then size bytes of entries. */
 struct state_table {
-	uint32_t id; /* its pinned directory, t<id> */
 	uint32_t valid_hooks;
 	uint32_t hook_entry[NF_INET_NUMHOOKS];
 	uint32_t underflow[NF_INET_NUMHOOKS];
 	uint32_t num_entries;
 	uint32_t size;
-	/* then size bytes of entries and num_entries struct xt_counters */
 };
 
-struct buf {
-	unsigned char *data;
-	size_t len, cap;
-	int err;
+/* A counters file: this, then num_entries struct xt_counters. */
+struct state_counters {
+	uint32_t num_entries;
+	uint32_t pad;
 };
-
-static void put(struct buf *b, const void *p, size_t len)
-{
-	if (b->err)
-		return;
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		void *bigger;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		bigger = realloc(b->data, cap);
-		if (!bigger) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->data = bigger;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, len);
-	b->len += len;
-}
-
-static void put_table(struct buf *b, const struct xlate_table *t, uint32_t id)
-{
-	struct state_table st = { .id = id,
-				  .valid_hooks = t->valid_hooks,
-				  .num_entries = t->num_entries,
-				  .size = t->size };
-
-	memcpy(st.hook_entry, t->hook_entry, sizeof(st.hook_entry));
-	memcpy(st.underflow, t->underflow, sizeof(st.underflow));
-	put(b, &st, sizeof(st));
-	put(b, t->entries, t->size);
-	put(b, t->counters, (size_t)t->num_entries * sizeof(*t->counters));
-}
-
-static int write_file(const struct buf *payload)
-{
-	struct state_header h = { .magic = STATE_MAGIC, .version = STATE_VERSION };
-	int fd, ret = 0;
-
-	h.len = payload->len;
-	h.crc = (uint32_t)crc32(0, payload->data, (uInt)payload->len);
-	fd = open(STATE_TMP_PATH, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, &h, sizeof(h)) != sizeof(h) ||
-	    write(fd, payload->data, payload->len) != (ssize_t)payload->len || fsync(fd))
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	if (!ret && rename(STATE_TMP_PATH, BF_STATE_PATH))
-		ret = -errno;
-	if (ret)
-		unlink(STATE_TMP_PATH);
-	return ret;
-}
 
 static bool has_current(const struct bf_netns *ns)
 {
 	return ns->filter && ns->filter_bpf;
 }
 
-static size_t table_size(const struct xlate_table *t)
+int bf_state_save_table(const struct xlate_table *t, uint32_t id)
 {
-	return sizeof(struct state_table) + t->size + t->num_entries * sizeof(*t->counters);
-}
-
-/* The state's size: one allocation, not a buffer doubled through megabytes. */
-static size_t state_size(const struct bf_netns *pending_ns, const struct xlate_table *pending)
-{
-	const struct bf_netns *ns;
-	size_t len = sizeof(uint32_t);
-
-	for (ns = bf_netns_first(); ns; ns = ns->next) {
-		if (has_current(ns))
-			len += table_size(ns->filter);
-		if (ns == pending_ns)
-			len += table_size(pending);
-		if (has_current(ns) || ns == pending_ns)
-			len += sizeof(struct state_ns);
-	}
-	return len;
-}
-
-int bf_state_save(const struct bf_netns *pending_ns, const struct xlate_table *pending,
-		  uint32_t pending_id)
-{
-	struct buf b = { 0 };
-	const struct bf_netns *ns;
-	uint32_t count = 0;
+	struct state_table st = { .valid_hooks = t->valid_hooks,
+				  .num_entries = t->num_entries,
+				  .size = t->size };
+	struct iovec parts[] = { { &st, sizeof(st) }, { t->entries, t->size } };
+	char path[PATH_MAX];
 	int ret;
 
 	if (!bf_persist_enabled())
 		return 0;
-	b.cap = state_size(pending_ns, pending);
-	b.data = malloc(b.cap);
-	if (!b.data)
-		b.cap = 0;
-	for (ns = bf_netns_first(); ns; ns = ns->next)
-		count += has_current(ns) || ns == pending_ns;
-	put(&b, &count, sizeof(count));
-	for (ns = bf_netns_first(); ns; ns = ns->next) {
-		struct state_ns sn = { .cookie = ns->cookie, .conntrack = ns->conntrack };
-
-		if (!has_current(ns) && ns != pending_ns)
-			continue;
-		sn.num_tables = (uint8_t)(has_current(ns) + (ns == pending_ns));
-		put(&b, &sn, sizeof(sn));
-		if (has_current(ns))
-			put_table(&b, ns->filter, ns->filter_bpf->id);
-		if (ns == pending_ns)
-			put_table(&b, pending, pending_id);
-	}
-	ret = b.err ? b.err : write_file(&b);
+	memcpy(st.hook_entry, t->hook_entry, sizeof(st.hook_entry));
+	memcpy(st.underflow, t->underflow, sizeof(st.underflow));
+	bf_state_file_path(path, sizeof(path), "table", id);
+	ret = bf_state_file_write(path, TABLE_MAGIC, parts, 2);
 	if (ret)
-		bf_err("cannot write %s: %s", BF_STATE_PATH, strerror(-ret));
-	free(b.data);
+		bf_err("cannot write %s: %s", path, strerror(-ret));
 	return ret;
 }
 
-/* A cursor over the payload: NULL once it would run past the end. */
-struct cursor {
-	const unsigned char *p, *end;
-};
-
-static const void *get(struct cursor *c, size_t len)
+int bf_state_save_counters(const struct xlate_table *t, uint32_t id)
 {
-	const void *at = c->p;
-
-	if (!c->p || (size_t)(c->end - c->p) < len) {
-		c->p = NULL;
-		return NULL;
-	}
-	c->p += len;
-	return at;
-}
-
-/* One saved table, validated again as the kernel would. */
-static int read_table(struct cursor *c, uint32_t *id, struct xlate_table **out)
-{
-	const struct state_table *st = get(c, sizeof(*st));
-	struct ipt_replace repl = { .name = "filter" };
-	struct xlate_error err = { 0 };
-	const void *entries, *counters;
+	struct state_counters sc = { .num_entries = t->num_entries };
+	struct iovec parts[] = { { &sc, sizeof(sc) },
+				 { t->counters, t->num_entries * sizeof(*t->counters) } };
+	char path[PATH_MAX];
 	int ret;
 
-	if (!st)
-		return -EBADMSG;
-	entries = get(c, st->size);
-	counters = get(c, (size_t)st->num_entries * sizeof(struct xt_counters));
-	if (!entries || !counters)
-		return -EBADMSG;
-	repl.valid_hooks = st->valid_hooks;
-	repl.num_entries = st->num_entries;
-	repl.num_counters = st->num_entries;
-	repl.size = st->size;
-	memcpy(repl.hook_entry, st->hook_entry, sizeof(repl.hook_entry));
-	memcpy(repl.underflow, st->underflow, sizeof(repl.underflow));
-	ret = xlate_table_translate(&repl, entries, out, &err);
-	if (ret) {
-		bf_err("saved table %u is not valid: %s", st->id,
-		       err.msg[0] ? err.msg : strerror(-ret));
-		return -EBADMSG;
+	if (!bf_persist_enabled())
+		return 0;
+	bf_state_file_path(path, sizeof(path), "counters", id);
+	ret = bf_state_file_write(path, COUNTERS_MAGIC, parts, 2);
+	if (ret)
+		bf_err("cannot write %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
+{
+	struct state_ns *list = NULL;
+	const struct bf_netns *ns;
+	uint32_t count = 0;
+	struct iovec parts[2];
+	int ret;
+
+	if (!bf_persist_enabled())
+		return 0;
+	for (ns = bf_netns_first(); ns; ns = ns->next)
+		count += has_current(ns) || ns == pending_ns;
+	list = calloc(count ? count : 1, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	count = 0;
+	for (ns = bf_netns_first(); ns; ns = ns->next) {
+		struct state_ns *sn = &list[count];
+
+		if (!has_current(ns) && ns != pending_ns)
+			continue;
+		sn->cookie = ns->cookie;
+		sn->conntrack = ns->conntrack;
+		if (has_current(ns))
+			sn->ids[sn->num_tables++] = ns->filter_bpf->id;
+		if (ns == pending_ns)
+			sn->ids[sn->num_tables++] = pending_id;
+		count++;
 	}
-	memcpy((*out)->counters, counters, (size_t)st->num_entries * sizeof(struct xt_counters));
-	*id = st->id;
+	parts[0] = (struct iovec){ &count, sizeof(count) };
+	parts[1] = (struct iovec){ list, count * sizeof(*list) };
+	ret = bf_state_file_write(BF_STATE_PATH, INDEX_MAGIC, parts, 2);
+	if (ret)
+		bf_err("cannot write %s: %s", BF_STATE_PATH, strerror(-ret));
+	free(list);
+	return ret;
+}
+
+static int in_force_id(uint32_t id)
+{
+	const struct bf_netns *ns;
+
+	for (ns = bf_netns_first(); ns; ns = ns->next)
+		if (has_current(ns) && ns->filter_bpf->id == id)
+			return 1;
 	return 0;
+}
+
+void bf_state_prune(void)
+{
+	if (bf_persist_enabled())
+		bf_state_file_prune(table_kinds, 2, in_force_id);
+}
+
+/* Saved table id, validated again as the kernel would, with its counters. */
+static int read_table(uint32_t id, struct xlate_table **out)
+{
+	struct ipt_replace repl = { .name = "filter" };
+	const unsigned char *payload, *counters = NULL;
+	unsigned char *data = NULL, *cdata = NULL;
+	struct xlate_error err = { 0 };
+	const struct state_table *st;
+	char path[PATH_MAX];
+	size_t len, clen;
+	int ret;
+
+	bf_state_file_path(path, sizeof(path), "table", id);
+	ret = bf_state_file_read(path, TABLE_MAGIC, &data, &payload, &len);
+	st = (const void *)payload;
+	if (!ret && (len < sizeof(*st) || len - sizeof(*st) != st->size))
+		ret = -EBADMSG;
+	if (!ret) {
+		/* none saved yet: no counters added */
+		bf_state_file_path(path, sizeof(path), "counters", id);
+		ret = bf_state_file_read(path, COUNTERS_MAGIC, &cdata, &counters, &clen);
+		if (ret == -ENOENT)
+			ret = 0;
+		else if (!ret &&
+			 clen != sizeof(struct state_counters) +
+					 (size_t)st->num_entries * sizeof(struct xt_counters))
+			ret = -EBADMSG;
+	}
+	if (!ret) {
+		repl.valid_hooks = st->valid_hooks;
+		repl.num_entries = st->num_entries;
+		repl.num_counters = st->num_entries;
+		repl.size = st->size;
+		memcpy(repl.hook_entry, st->hook_entry, sizeof(repl.hook_entry));
+		memcpy(repl.underflow, st->underflow, sizeof(repl.underflow));
+		ret = xlate_table_translate(&repl, st + 1, out, &err);
+		if (ret) {
+			bf_err("saved table %u is not valid: %s", id,
+			       err.msg[0] ? err.msg : strerror(-ret));
+			ret = -EBADMSG;
+		}
+	}
+	if (!ret && counters)
+		memcpy((*out)->counters, counters + sizeof(struct state_counters),
+		       (size_t)st->num_entries * sizeof(struct xt_counters));
+	if (ret == -EBADMSG)
+		bf_err("%s is corrupt or does not match", path);
+	else if (ret && ret != -EPROTO)
+		bf_err("cannot read %s: %s", path, strerror(-ret));
+	free(data);
+	free(cdata);
+	return ret;
 }
 
 static uint32_t prog_id(int fd)
@@ -261,23 +236,21 @@ static void adopt(struct bf_netns *ns)
 }
 
 /* Take over one netns: the table its dispatchers run, and its pins. */
-static int restore_netns(struct cursor *c)
+static int restore_netns(const struct state_ns *sn)
 {
-	const struct state_ns *sn = get(c, sizeof(*sn));
 	struct xlate_table *tables[2] = { NULL, NULL };
 	struct bf_bpf_table *bt = NULL;
 	struct bf_attachment *a;
 	struct bf_netns *ns;
-	uint32_t ids[2];
 	int i, ret = 0;
 
-	if (!sn || sn->num_tables < 1 || sn->num_tables > 2)
+	if (sn->num_tables < 1 || sn->num_tables > 2)
 		return -EBADMSG;
 	for (i = 0; !ret && i < sn->num_tables; i++)
-		ret = read_table(c, &ids[i], &tables[i]);
+		ret = read_table(sn->ids[i], &tables[i]);
 	a = ret ? NULL : bf_persist_open_attachment(sn->cookie);
 	for (i = 0; a && !bt && i < sn->num_tables; i++) {
-		bt = bf_persist_open_table(sn->cookie, ids[i], tables[i]->num_entries);
+		bt = bf_persist_open_table(sn->cookie, sn->ids[i], tables[i]->num_entries);
 		if (bt && !in_force(a, bt)) {
 			bf_bpf_table_free(bt);
 			bt = NULL;
@@ -306,60 +279,26 @@ static int restore_netns(struct cursor *c)
 	return ret;
 }
 
-static int read_file(unsigned char **data, size_t *len)
+/* The index: each netns in turn. */
+static int parse(const unsigned char *payload, size_t len)
 {
-	struct stat st;
-	int fd = open(BF_STATE_PATH, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		close(fd);
-		return -errno;
-	}
-	*data = malloc(st.st_size ? st.st_size : 1);
-	if (!*data) {
-		close(fd);
-		return -ENOMEM;
-	}
-	n = read(fd, *data, st.st_size);
-	close(fd);
-	if (n != st.st_size)
-		return -EIO;
-	*len = (size_t)n;
-	return 0;
-}
-
-static int parse(const unsigned char *data, size_t len)
-{
-	const struct state_header *h = (const void *)data;
-	struct cursor c;
-	const uint32_t *count;
-	uint32_t i;
+	const struct state_ns *list = (const void *)(payload + sizeof(uint32_t));
+	uint32_t count, i;
 	int ret = 0;
 
-	if (len < sizeof(*h) || memcmp(h->magic, STATE_MAGIC, sizeof(h->magic)))
+	if (len < sizeof(count))
 		return -EBADMSG;
-	if (h->version != STATE_VERSION) {
-		bf_err("%s has version %u, this bpfilterd reads version %u", BF_STATE_PATH,
-		       h->version, STATE_VERSION);
-		return -EPROTO;
-	}
-	if (h->len != len - sizeof(*h) ||
-	    h->crc != (uint32_t)crc32(0, data + sizeof(*h), (uInt)h->len))
+	memcpy(&count, payload, sizeof(count));
+	if (len - sizeof(count) != (size_t)count * sizeof(*list))
 		return -EBADMSG;
-	c = (struct cursor){ data + sizeof(*h), data + len };
-	count = get(&c, sizeof(*count));
-	for (i = 0; !ret && count && i < *count; i++)
-		ret = restore_netns(&c);
-	if (!ret && (!count || c.p != c.end))
-		ret = -EBADMSG;
+	for (i = 0; !ret && i < count; i++)
+		ret = restore_netns(&list[i]);
 	return ret;
 }
 
 int bf_state_restore(void)
 {
+	const unsigned char *payload;
 	unsigned char *data = NULL;
 	size_t len = 0;
 	int ret;
@@ -372,7 +311,7 @@ int bf_state_restore(void)
 		       bf_persist_dir());
 		return -EEXIST;
 	}
-	ret = read_file(&data, &len);
+	ret = bf_state_file_read(BF_STATE_PATH, INDEX_MAGIC, &data, &payload, &len);
 	if (ret == -ENOENT) {
 		free(data);
 		if (!bf_persist_has_pins())
@@ -381,11 +320,16 @@ int bf_state_restore(void)
 		return -ENOENT;
 	}
 	if (!ret)
-		ret = parse(data, len);
+		ret = parse(payload, len);
 	free(data);
 	if (ret == -EBADMSG)
 		bf_err("%s is corrupt", BF_STATE_PATH);
 	else if (ret)
 		bf_err("cannot restore %s: %s", BF_STATE_PATH, strerror(-ret));
-	return ret ? ret : bf_state_save(NULL, NULL, 0);
+	if (ret)
+		return ret;
+	ret = bf_state_save(NULL, 0);
+	if (!ret)
+		bf_state_prune();
+	return ret;
 }

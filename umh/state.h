@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The daemon's state file, /run/bpfilter/state: for each netns, its filter
- * table (the blob as validated, the counters iptables added) and the id of
- * the pinned programs that enforce it. Versioned, checksummed (CRC-32), and
- * replaced atomically (write, fsync, rename), so a crash leaves the old or
- * the new file, never a torn one.
- *
- * A replacement is written twice: first with both the old and the new table
- * of the netns (before the switch), then with the new one only. Whichever
- * moment a crash hits, restore finds the table whose programs the pinned
- * dispatcher array actually runs.
+ * The daemon's saved state, in /run/bpfilter (umh/state_file.h for the
+ * files' format):
+ *   state           the index: per netns, the id of its table in force (two
+ *                   ids while a replacement is under way)
+ *   table-<id>      a table's blob as validated, written once
+ *   counters-<id>   the counters iptables added to it, if any
+ * Table ids name the pinned programs that enforce them (umh/persist.h). A
+ * replacement writes the new table's file, then the index with both ids
+ * before the switch, then with the new one only: whichever moment a crash
+ * hits, restore finds the table whose programs the pinned dispatcher array
+ * actually runs. Nothing already saved is rewritten: a table's file once,
+ * its counters on each ADD_COUNTERS, the small index twice.
  */
 #ifndef BPFILTER_UMH_STATE_H
 #define BPFILTER_UMH_STATE_H
@@ -18,15 +20,22 @@
 
 #include "../xlate/table.h"
 #include "netns.h"
+#include "state_file.h"
 
-#define BF_STATE_PATH "/run/bpfilter/state"
+#define BF_STATE_PATH BF_STATE_DIR "/state"
+
+/* Write table t, pinned as id; its counters. 0 or -errno (logged). */
+int bf_state_save_table(const struct xlate_table *t, uint32_t id);
+int bf_state_save_counters(const struct xlate_table *t, uint32_t id);
 
 /*
- * Write every netns's table in force; with pending, ns also lists pending,
- * enforced by the table pinned as pending_id. 0 or -errno (logged).
+ * Write the index: every netns's table in force and, with pending_ns, the
+ * table pending_id beside it. 0 or -errno (logged).
  */
-int bf_state_save(const struct bf_netns *ns, const struct xlate_table *pending,
-		  uint32_t pending_id);
+int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id);
+
+/* Remove the files of tables no netns has in force. */
+void bf_state_prune(void);
 
 /*
  * At start: take over the tables of the last daemon. 0 if there was nothing
