@@ -11,7 +11,7 @@
  * - A hash table per run holds, per tuple and masked values, the range of
  *   rules with exactly those values (the candidates), in rule order. Each
  *   candidate checks what the key does not say: its port ranges. The table
- *   is open-addressed (linear probing, at most half full) in an array map:
+ *   is open-addressed (linear probing, at most 3/4 full) in an array map:
  *   filled with one copy, where a BPF hash map takes a lock per entry.
  * - Most keys a packet forms are in no rule. A filter of 16 bits per key
  *   (one bit each, bf_tuple_hash()) rules out all but about one in 16 of
@@ -214,7 +214,7 @@ static struct bf_tuple_entry *probe(struct bf_tuple_entry *table, unsigned int o
 {
 	uint32_t mask = (1u << order) - 1, i = bf_tuple_home(bf_tuple_hash(k), order);
 
-	/* the table is at most half full: an empty entry ends every probe */
+	/* the table is at most 3/4 full: an empty entry ends every probe */
 	while (table[i].key.used && memcmp(&table[i].key, k, sizeof(*k)))
 		i = (i + 1) & mask;
 	return &table[i];
@@ -283,7 +283,7 @@ static unsigned int probes_of(const struct bf_tuple_entry *table, unsigned int o
 	return most;
 }
 
-/* The run's table, at most half full, and its filter of 16 bits per key. */
+/* The run's table, at most 3/4 full, and its filter of 16 bits per key. */
 static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 		       const struct tuple_rule *rules, unsigned int n)
 {
@@ -292,7 +292,8 @@ static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 
 	for (i = 0; i < n; i++)
 		keys += keys_of(plan, &rules[i]);
-	for (plan->table_order = 1; (1u << plan->table_order) < 2 * keys; plan->table_order++)
+	/* at most 3/4 full: keys bounds the distinct keys from above */
+	for (plan->table_order = 1; 3u << plan->table_order < 4 * keys; plan->table_order++)
 		;
 	base = bf_class_add_table(m, 1u << plan->table_order);
 	if (base < 0)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bpf/kernel_btf.h"
+#include "../xlate/table.h"
 #include "enforce.h"
 #include "events.h"
 #include "log.h"
@@ -37,6 +39,12 @@ int main(int argc, char **argv)
 		bf_runtime_close(&rt);
 		return EXIT_FAILURE;
 	}
+	/*
+	 * The kernel's layout now, not on the first request: parsing its BTF
+	 * takes tens of milliseconds. A kernel without BTF fails each request
+	 * that needs it, with the reason.
+	 */
+	bf_kernel(&(struct xlate_error){ 0 });
 	if (bf_state_restore()) {
 		bf_err("cannot restore the rules of the last bpfilterd; to start afresh, remove "
 		       "%s and %s (this removes every rule they hold)",
