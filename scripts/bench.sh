@@ -66,20 +66,23 @@ measure() {
 	local set=$1 mode=$2 n=$3 t0 t1 restore append sent pkts pps ns=- rss=-
 	pair_up || return 1
 	if [ "$mode" = bpfilter ]; then
-		# a daemon of its own: its memory is this table's
+		# a daemon of its own: its memory is this table's; warmed up (its
+		# first request waits for it to read the kernel's BTF), as a
+		# daemon started at boot is
 		bf_daemon_start || { pair_down; return 1; }
+		"$(tool bpfilter)" -S >/dev/null
 	fi
-	t0=$(date +%s.%N)
+	t0=$EPOCHREALTIME
 	if ! ip netns exec dut "$(tool "$mode" -restore)" <"$work/$set.$n"; then
 		[ "$mode" = bpfilter ] && bf_daemon_stop
 		pair_down
 		return 1
 	fi
-	t1=$(date +%s.%N)
+	t1=$EPOCHREALTIME
 	restore=$(seconds_of "$t0" "$t1")
-	t0=$(date +%s.%N)
+	t0=$EPOCHREALTIME
 	ip netns exec dut "$(tool "$mode")" -A INPUT -s 192.0.2.1/32 -p tcp --dport 22 -j ACCEPT
-	t1=$(date +%s.%N)
+	t1=$EPOCHREALTIME
 	append=$(seconds_of "$t0" "$t1")
 	sent=$(ip netns exec gen taskset -c 0 "$BF_OBJTREE/scripts/bench/udpflood" 10.98.0.1 9 "$seconds")
 	pkts=$(last_rule_pkts "$mode")

@@ -39,12 +39,6 @@ int main(int argc, char **argv)
 		bf_runtime_close(&rt);
 		return EXIT_FAILURE;
 	}
-	/*
-	 * The kernel's layout now, not on the first request: parsing its BTF
-	 * takes tens of milliseconds. A kernel without BTF fails each request
-	 * that needs it, with the reason.
-	 */
-	bf_kernel(&(struct xlate_error){ 0 });
 	if (bf_state_restore()) {
 		bf_err("cannot restore the rules of the last bpfilterd; to start afresh, remove "
 		       "%s and %s (this removes every rule they hold)",
@@ -62,6 +56,12 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	bf_info("listening on %s%s", BF_SOCKET_PATH, opts.transient ? " (transient)" : "");
+	/*
+	 * The kernel's layout now, not on the first request: parsing its BTF
+	 * takes tens of milliseconds. Clients already wait in the backlog; a
+	 * kernel without BTF fails each request that needs it, with the reason.
+	 */
+	bf_kernel(&(struct xlate_error){ 0 });
 	ret = bf_server_run(&opts, rt.listen_fd);
 	if (ret)
 		bf_err("request loop failed: %s", strerror(-ret));
