@@ -8,7 +8,8 @@
 # INPUT rules of which only the last matches the flood (so that a linear
 # filter walks all of them):
 #   - restore: seconds iptables-restore takes to apply the N rules;
-#   - append: seconds `iptables -A` takes to add one rule to them;
+#   - append: seconds `iptables -A` takes to add one rule to them (the
+#     median of BENCH_APPENDS, 5, appended one after the other);
 #   - pps: UDP packets per second the last rule counts while one CPU sends
 #     for BENCH_SECONDS (sending and receiving share that CPU, as veth does);
 #   - ns/pkt: for bpfilter, BPF_PROG_TEST_RUN's mean time of filter_INPUT;
@@ -62,6 +63,19 @@ last_rule_pkts() {
 
 seconds_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
+# the median of BENCH_APPENDS appends of one rule each (after the rule the
+# flood meets): a single command's time is mostly noise and first-use costs
+append_median() {
+	local i t0 t1
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		t0=$EPOCHREALTIME
+		ip netns exec dut "$(tool "$1")" -A INPUT -s "192.0.2.$i/32" -p tcp --dport 22 -j ACCEPT
+		t1=$EPOCHREALTIME
+		seconds_of "$t0" "$t1"
+		echo
+	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 measure() {
 	local set=$1 mode=$2 n=$3 t0 t1 restore append sent pkts pps ns=- rss=-
 	pair_up || return 1
@@ -80,10 +94,7 @@ measure() {
 	fi
 	t1=$EPOCHREALTIME
 	restore=$(seconds_of "$t0" "$t1")
-	t0=$EPOCHREALTIME
-	ip netns exec dut "$(tool "$mode")" -A INPUT -s 192.0.2.1/32 -p tcp --dport 22 -j ACCEPT
-	t1=$EPOCHREALTIME
-	append=$(seconds_of "$t0" "$t1")
+	append=$(append_median "$mode")
 	sent=$(ip netns exec gen taskset -c 0 "$BF_OBJTREE/scripts/bench/udpflood" 10.98.0.1 9 "$seconds")
 	pkts=$(last_rule_pkts "$mode")
 	pps=$(( ${pkts:-0} / seconds ))
