@@ -170,7 +170,7 @@ static int make_array(int placeholder_fd, const char *name, const void *values, 
 			munmap(mem, len);
 		}
 	}
-	if (!ret && dup2(fd, placeholder_fd) < 0)
+	if (!ret && dup3(fd, placeholder_fd, O_CLOEXEC) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
@@ -200,7 +200,7 @@ static int fill_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 
 	if (same_trie(m, prev))
 		/* the code names runs_fd: it becomes prev's trie */
-		ret = dup2(prev->fd, m->runs_fd) < 0 ? -errno : 0;
+		ret = dup3(prev->fd, m->runs_fd, O_CLOEXEC) < 0 ? -errno : 0;
 	else
 		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
 				      sizeof(*m->run_values), m->nr_run_keys);

@@ -8,7 +8,7 @@
  *
  * The tuple runs' maps are arrays, made when their size is known: until
  * then the code names placeholders, whose fds the real maps take over
- * (dup2). They are filled through mmap(), without a syscall per entry: a
+ * (dup3). They are filled through mmap(), without a syscall per entry: a
  * hash map or trie takes a lock per update, which at ten thousand entries
  * made every replacement of a big table milliseconds slower.
  */
