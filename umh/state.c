@@ -51,24 +51,35 @@ static bool has_current(const struct bf_netns *ns)
 	return ns->filter && ns->filter_bpf;
 }
 
+/* The two parts of a state file into path (kind-id if path is NULL), or nothing if transient. */
+static int save(const char *path, const char *kind, uint32_t id, const char *magic,
+		const struct iovec parts[2])
+{
+	char named[PATH_MAX];
+	int ret;
+
+	if (!bf_persist_enabled())
+		return 0;
+	if (!path) {
+		bf_state_file_path(named, sizeof(named), kind, id);
+		path = named;
+	}
+	ret = bf_state_file_write(path, magic, parts, 2);
+	if (ret)
+		bf_err("cannot write %s: %s", path, strerror(-ret));
+	return ret;
+}
+
 int bf_state_save_table(const struct xlate_table *t, uint32_t id)
 {
 	struct state_table st = { .valid_hooks = t->valid_hooks,
 				  .num_entries = t->num_entries,
 				  .size = t->size };
 	struct iovec parts[] = { { &st, sizeof(st) }, { t->entries, t->size } };
-	char path[PATH_MAX];
-	int ret;
 
-	if (!bf_persist_enabled())
-		return 0;
 	memcpy(st.hook_entry, t->hook_entry, sizeof(st.hook_entry));
 	memcpy(st.underflow, t->underflow, sizeof(st.underflow));
-	bf_state_file_path(path, sizeof(path), "table", id);
-	ret = bf_state_file_write(path, TABLE_MAGIC, parts, 2);
-	if (ret)
-		bf_err("cannot write %s: %s", path, strerror(-ret));
-	return ret;
+	return save(NULL, "table", id, TABLE_MAGIC, parts);
 }
 
 int bf_state_save_counters(const struct xlate_table *t, uint32_t id)
@@ -76,16 +87,8 @@ int bf_state_save_counters(const struct xlate_table *t, uint32_t id)
 	struct state_counters sc = { .num_entries = t->num_entries };
 	struct iovec parts[] = { { &sc, sizeof(sc) },
 				 { t->counters, t->num_entries * sizeof(*t->counters) } };
-	char path[PATH_MAX];
-	int ret;
 
-	if (!bf_persist_enabled())
-		return 0;
-	bf_state_file_path(path, sizeof(path), "counters", id);
-	ret = bf_state_file_write(path, COUNTERS_MAGIC, parts, 2);
-	if (ret)
-		bf_err("cannot write %s: %s", path, strerror(-ret));
-	return ret;
+	return save(NULL, "counters", id, COUNTERS_MAGIC, parts);
 }
 
 int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
@@ -119,9 +122,7 @@ int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
 	}
 	parts[0] = (struct iovec){ &count, sizeof(count) };
 	parts[1] = (struct iovec){ list, count * sizeof(*list) };
-	ret = bf_state_file_write(BF_STATE_PATH, INDEX_MAGIC, parts, 2);
-	if (ret)
-		bf_err("cannot write %s: %s", BF_STATE_PATH, strerror(-ret));
+	ret = save(BF_STATE_PATH, NULL, 0, INDEX_MAGIC, parts);
 	free(list);
 	return ret;
 }
