@@ -87,12 +87,14 @@ $(PRELOAD_LIB): $(call objs,sockopt) $(objtree)/sockopt/preload.o
 
 $(DAEMON): $(call objs,umh) $(BPF_LIB) $(XLATE_LIB) $(call objs,sockopt)
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) -lz
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) -lz -pthread
 
-$(objtree)/scripts/%: $(srctree)/scripts/wrapper.sh.in
-	$(quiet_cmd) GEN $(patsubst $(objtree)/%,%,$@)
+# static: each iptables command starts one, and dynamic loading costs time
+$(objtree)/scripts/%: $(srctree)/sockopt/wrapper.c
+	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)sed 's/@TOOL@/$(subst -bpfilter,,$*)/' $< > $@ && chmod +x $@
+	$(Q)$(CC) $(filter-out -MMD -MP,$(BF_CFLAGS)) $(CFLAGS) -static -DBF_TOOL='"$(subst -bpfilter,,$*)"' \
+		-o $@ $<
 
 BENCH_TOOLS := $(objtree)/scripts/bench/udpflood $(objtree)/scripts/bench/testrun
 

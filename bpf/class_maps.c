@@ -146,14 +146,16 @@ int bf_class_add_cands(struct bf_class_maps *m, unsigned int count)
 
 /*
  * An array of count values of value_size (a multiple of 8, as mmap lays
- * them out), written through mmap(), takes over the placeholder's fd.
+ * them out) takes over the placeholder's fd; its values are written later,
+ * through the mapping kept in m.
  */
-static int make_array(int placeholder_fd, const char *name, const void *values, size_t value_size,
-		      unsigned int count)
+static int make_array(struct bf_class_maps *m, int placeholder_fd, const char *name,
+		      const void *values, size_t value_size, unsigned int count)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+	struct bf_class_write *w = &m->writes[m->nr_writes];
 	size_t len = value_size * count;
-	void *mem;
+	void *mem = NULL;
 	int fd, ret = 0;
 
 	fd = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), (uint32_t)value_size,
@@ -161,19 +163,22 @@ static int make_array(int placeholder_fd, const char *name, const void *values, 
 	if (fd < 0)
 		return fd;
 	if (len) {
-		/* populated at once: a fault per page costs more than the copy */
-		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-		if (mem == MAP_FAILED) {
+		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (mem == MAP_FAILED)
 			ret = -errno;
-		} else {
-			memcpy(mem, values, len);
-			munmap(mem, len);
-		}
 	}
 	if (!ret && dup3(fd, placeholder_fd, O_CLOEXEC) < 0)
 		ret = -errno;
 	close(fd);
-	return ret;
+	if (ret) {
+		if (mem && mem != MAP_FAILED)
+			munmap(mem, len);
+		return ret;
+	}
+	if (len)
+		*w = (struct bf_class_write){ .mem = mem, .values = values, .len = len };
+	m->nr_writes += len ? 1 : 0;
+	return 0;
 }
 
 void bf_runs_trie_release(struct bf_runs_trie *t)
@@ -192,24 +197,26 @@ static bool same_trie(const struct bf_class_maps *m, const struct bf_runs_trie *
 	       !memcmp(t->values, m->run_values, t->count * sizeof(*t->values));
 }
 
-/* The runs trie: prev's if it is the same, else filled; keep takes it. */
-static int fill_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+/* The runs trie: prev's if it is the same, else one to fill; keep takes it. */
+static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		     struct bf_runs_trie *keep)
 {
-	int ret;
-
-	if (same_trie(m, prev))
+	if (same_trie(m, prev)) {
 		/* the code names runs_fd: it becomes prev's trie */
-		ret = dup3(prev->fd, m->runs_fd, O_CLOEXEC) < 0 ? -errno : 0;
-	else
-		ret = bf_sys_map_fill(m->runs_fd, m->run_keys, sizeof(*m->run_keys), m->run_values,
-				      sizeof(*m->run_values), m->nr_run_keys);
-	if (ret || !keep)
-		return ret;
+		if (dup3(prev->fd, m->runs_fd, O_CLOEXEC) < 0)
+			return -errno;
+	} else {
+		m->trie_keys = m->run_keys;
+		m->trie_values = m->run_values;
+		m->trie_count = m->nr_run_keys;
+	}
+	if (!keep)
+		return 0;
 	bf_runs_trie_release(keep);
 	keep->fd = fcntl(m->runs_fd, F_DUPFD_CLOEXEC, 0);
 	if (keep->fd < 0)
 		return 0; /* not kept: the next table fills its own */
+	/* keep frees the entries, which outlive m's writes (the table keeps them) */
 	keep->keys = m->run_keys;
 	keep->values = m->run_values;
 	keep->count = m->nr_run_keys;
@@ -218,30 +225,63 @@ static int fill_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 	return 0;
 }
 
-int bf_class_maps_fill(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		       struct bf_runs_trie *keep)
 {
 	int ret = 0;
 
 	if (m->runs_fd >= 0)
-		ret = fill_trie(m, prev, keep);
+		ret = make_trie(m, prev, keep);
 	if (!ret && m->bloom_fd >= 0)
-		ret = make_array(m->bloom_fd, "filter_bloom", m->bloom, sizeof(*m->bloom),
+		ret = make_array(m, m->bloom_fd, "filter_bloom", m->bloom, sizeof(*m->bloom),
 				 m->nr_bloom);
 	if (!ret && m->shapes_fd >= 0)
-		ret = make_array(m->shapes_fd, "filter_shapes", m->shapes, sizeof(*m->shapes),
+		ret = make_array(m, m->shapes_fd, "filter_shapes", m->shapes, sizeof(*m->shapes),
 				 m->nr_shapes);
 	if (!ret && m->tables_fd >= 0)
-		ret = make_array(m->tables_fd, "filter_tuples", m->tables, sizeof(*m->tables),
+		ret = make_array(m, m->tables_fd, "filter_tuples", m->tables, sizeof(*m->tables),
 				 m->nr_tables);
 	if (!ret && m->cands_fd >= 0)
-		ret = make_array(m->cands_fd, "filter_cands", m->cands, sizeof(*m->cands),
+		ret = make_array(m, m->cands_fd, "filter_cands", m->cands, sizeof(*m->cands),
 				 m->nr_cands);
+	return ret;
+}
+
+size_t bf_class_maps_pending(const struct bf_class_maps *m)
+{
+	/* a trie entry costs a locked update, about as much as a few KB copied */
+	size_t bytes = (size_t)m->trie_count * 4096;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_writes; i++)
+		bytes += m->writes[i].len;
+	return bytes;
+}
+
+int bf_class_maps_write(void *arg)
+{
+	struct bf_class_maps *m = arg;
+	unsigned int i;
+	int ret = 0;
+
+	if (m->trie_count)
+		ret = bf_sys_map_fill(m->runs_fd, m->trie_keys, sizeof(*m->trie_keys),
+				      m->trie_values, sizeof(*m->trie_values), m->trie_count);
+	for (i = 0; i < m->nr_writes; i++) {
+		memcpy(m->writes[i].mem, m->writes[i].values, m->writes[i].len);
+		munmap(m->writes[i].mem, m->writes[i].len);
+	}
+	m->nr_writes = 0;
+	m->trie_count = 0;
 	return ret;
 }
 
 void bf_class_maps_release(struct bf_class_maps *m)
 {
+	unsigned int i;
+
+	for (i = 0; i < m->nr_writes; i++)
+		munmap(m->writes[i].mem, m->writes[i].len);
 	free(m->run_keys);
 	free(m->run_values);
 	free(m->bloom);

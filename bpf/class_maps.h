@@ -3,18 +3,21 @@
  * The maps of a chain's classifiers (address runs, tuple runs), one set per
  * built-in chain shared by all its runs: a program may use at most 64 maps
  * (MAX_USED_MAPS), and a chain may hold many runs. Each run has an id that
- * its keys carry. Entries are staged while the code is generated and
- * written once it is complete, before any program is loaded.
+ * its keys carry. Entries are staged while the code is generated; the maps
+ * are made once it is complete, and written before any program runs.
  *
  * The tuple runs' maps are arrays, made when their size is known: until
  * then the code names placeholders, whose fds the real maps take over
  * (dup3). They are filled through mmap(), without a syscall per entry: a
  * hash map or trie takes a lock per update, which at ten thousand entries
- * made every replacement of a big table milliseconds slower.
+ * made every replacement of a big table milliseconds slower. They are
+ * written while the verifier checks the programs, on another CPU.
  */
 #ifndef BPFILTER_BPF_CLASS_MAPS_H
 #define BPFILTER_BPF_CLASS_MAPS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tuple_run.h"
@@ -25,6 +28,15 @@ struct bf_run_key {
 	uint32_t run;
 	uint32_t addr; /* network order */
 };
+
+/* Values to write into an array map, through its mapping. */
+struct bf_class_write {
+	void *mem;
+	const void *values;
+	size_t len;
+};
+
+#define BF_CLASS_ARRAYS 4 /* bloom, shapes, tables, cands */
 
 struct bf_class_maps {
 	unsigned int max_entries; /* of each map, from the table's size */
@@ -47,6 +59,12 @@ struct bf_class_maps {
 	int cands_fd; /* array of struct bf_tuple_cand */
 	struct bf_tuple_cand *cands;
 	unsigned int nr_cands, cap_cands;
+	/* made, to write: the arrays' mappings, the trie's entries if not shared */
+	struct bf_class_write writes[BF_CLASS_ARRAYS];
+	unsigned int nr_writes;
+	const struct bf_run_key *trie_keys;
+	const uint32_t *trie_values;
+	unsigned int trie_count;
 };
 
 /* No maps yet; each will hold up to max_entries (0 if the chain has no runs). */
@@ -85,13 +103,20 @@ struct bf_runs_trie {
 void bf_runs_trie_release(struct bf_runs_trie *t);
 
 /*
- * Write the staged entries into the maps, the runs trie shared with prev
- * if its entries are the same; then keep takes the trie (and the staged
- * entries that describe it). 0 or -errno.
+ * Make the maps for the staged entries, the runs trie shared with prev if
+ * its entries are the same, so that the programs can be loaded; keep takes
+ * the trie (and the staged entries that describe it). 0 or -errno.
  */
-int bf_class_maps_fill(struct bf_class_maps *m, const struct bf_runs_trie *prev,
+int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		       struct bf_runs_trie *keep);
-/* Free the staging (the maps belong to the programs). */
+/*
+ * Write the staged entries into the maps made, as a bf_job (m): the verifier
+ * does not read them, so this runs while it checks the programs. 0 or -errno.
+ */
+int bf_class_maps_write(void *m);
+/* What bf_class_maps_write() has to do, in bytes copied (or as long to do). */
+size_t bf_class_maps_pending(const struct bf_class_maps *m);
+/* Free the staging and unwritten mappings (the maps belong to the programs). */
 void bf_class_maps_release(struct bf_class_maps *m);
 
 #endif /* BPFILTER_BPF_CLASS_MAPS_H */

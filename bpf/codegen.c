@@ -480,7 +480,6 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	struct bf_gen g = {
 		.ir = ir, .maps = maps, .hook = hook, .err = err, .out = out, .trace = trace
 	};
-	struct bf_class_maps cls;
 	unsigned int i;
 	int ret;
 
@@ -490,12 +489,16 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	g.kernel = bf_kernel(err);
 	if (!g.kernel)
 		return -errno;
-	/* a run covers 32 rules or more; a tuple run stages at most 3 entries per rule */
-	bf_class_maps_init(&cls, 2 * ir->num_rules + BF_TUPLE_MAX);
-	g.cls = &cls;
+	out->cls = calloc(1, sizeof(*out->cls));
 	g.memo = calloc(ir->num_rules, sizeof(*g.memo));
-	if (!g.memo)
+	if (!out->cls || !g.memo) {
+		free(g.memo);
+		bf_hook_progs_release(out);
 		return -ENOMEM;
+	}
+	/* a run covers 32 rules or more; a tuple run stages at most 3 entries per rule */
+	bf_class_maps_init(out->cls, 2 * ir->num_rules + BF_TUPLE_MAX);
+	g.cls = out->cls;
 	ret = start_part(&g);
 	if (!ret)
 		ret = gen_sequence(&g, ir->hook_entry[hook],
@@ -505,8 +508,7 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	else
 		bf_prog_release(&g.prog);
 	if (!ret)
-		ret = bf_class_maps_fill(&cls, out->prev_trie, out->trie);
-	bf_class_maps_release(&cls);
+		ret = bf_class_maps_make(out->cls, out->prev_trie, out->trie);
 	for (i = 0; i < ir->num_rules; i++)
 		free(g.memo[i]);
 	free(g.memo);
@@ -545,4 +547,8 @@ void bf_hook_progs_release(struct bf_hook_progs *progs)
 	free(progs->fds);
 	progs->fds = NULL;
 	progs->nr_fds = 0;
+	if (progs->cls)
+		bf_class_maps_release(progs->cls);
+	free(progs->cls);
+	progs->cls = NULL;
 }

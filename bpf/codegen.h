@@ -84,6 +84,8 @@ struct bf_hook_progs {
 	/* in: the replaced table's runs trie, shared if the same; out: this one's */
 	const struct bf_runs_trie *prev_trie;
 	struct bf_runs_trie *trie;
+	/* the classifiers' maps, made but not yet written (bf_class_maps_write) */
+	struct bf_class_maps *cls;
 };
 
 /* Keep fd until the programs are loaded; -ENOMEM (fd closed) on failure. */
@@ -127,8 +129,9 @@ const struct bf_target_gen *bf_target_gen_find(const struct xlate_ext_ops *ops);
 
 /*
  * Generate the programs of built-in chain hook: out->parts[0] is its entry.
- * On failure returns a negative errno (-EOPNOTSUPP for what cannot be
- * translated, with err naming it).
+ * Their classifier maps are made, not yet written: bf_class_maps_write(out->cls)
+ * before they run. On failure returns a negative errno (-EOPNOTSUPP for what
+ * cannot be translated, with err naming it).
  */
 int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps, unsigned int hook,
 		    bool trace, struct bf_hook_progs *out, struct xlate_error *err);

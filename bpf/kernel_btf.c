@@ -73,6 +73,7 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		F(sk_buff, head, skb_head),
 		F(sk_buff, mac_header, skb_mac_header),
 		F(sk_buff, network_header, skb_network_header),
+		F(nf_hook_state, hook, state_hook),
 		F(nf_hook_state, in, state_in),
 		F(nf_hook_state, out, state_out),
 		F(nf_hook_state, net, state_net),

@@ -23,7 +23,7 @@ struct bf_kernel {
 	struct bf_field ctx_state, ctx_skb;
 	struct bf_field skb_len, skb_mark, skb_nfct, skb_pkt_type, skb_sk, skb_dev, skb_head,
 		skb_mac_header, skb_network_header;
-	struct bf_field state_in, state_out, state_net;
+	struct bf_field state_hook, state_in, state_out, state_net;
 	struct bf_field dev_name, dev_type, dev_hard_header_len, dev_ifindex;
 	struct bf_field ct_status;
 	struct bf_field sk_common, req_common, skc_state, skc_net, skc_listener;

@@ -10,7 +10,9 @@
 #include <bpf/libbpf.h>
 #include <linux/netfilter.h>
 
+#include "class_maps.h"
 #include "events.h"
+#include "job.h"
 #include "loader.h"
 #include "local_routes.h"
 #include "sys.h"
@@ -212,6 +214,28 @@ static int load_parts(struct bf_bpf_table *bt, unsigned int hook, struct bf_hook
 	return 0;
 }
 
+/*
+ * Load the parts and fill their maps, on another thread if there is much to
+ * fill: the verifier does not read the maps, and nothing runs the programs
+ * before the switch.
+ */
+static int load_filling(struct bf_bpf_table *bt, unsigned int hook, struct bf_hook_progs *progs,
+			const struct bf_load_opts *opts, struct xlate_error *err)
+{
+	struct bf_job fill;
+	int ret, filled;
+
+	bf_job_start(&fill, bf_class_maps_write, progs->cls,
+		     bf_class_maps_pending(progs->cls) >= BF_JOB_WORTH);
+	ret = load_parts(bt, hook, progs, opts, err);
+	filled = bf_job_join(&fill);
+	if (ret || !filled)
+		return ret;
+	snprintf(err->msg, sizeof(err->msg), "cannot fill the classifier maps: %s",
+		 strerror(-filled));
+	return filled;
+}
+
 static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigned int hook,
 		     const struct bf_load_opts *opts, struct xlate_error *err)
 {
@@ -224,7 +248,7 @@ static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigne
 	progs->trie = &bt->tries[hook];
 	ret = bf_codegen_hook(ir, &bt->maps, hook, opts && opts->trace, progs, err);
 	if (!ret)
-		ret = load_parts(bt, hook, progs, opts, err);
+		ret = load_filling(bt, hook, progs, opts, err);
 	bf_hook_progs_release(progs);
 	free(progs);
 	return ret;
@@ -236,6 +260,11 @@ void bf_bpf_table_reserve_id(uint32_t id)
 {
 	if (id > last_id)
 		last_id = id;
+}
+
+uint32_t bf_bpf_table_next_id(void)
+{
+	return last_id + 1;
 }
 
 struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned int num_counters)
@@ -262,7 +291,7 @@ struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned in
 int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
 		      struct bf_bpf_table **out, struct xlate_error *err)
 {
-	struct bf_bpf_table *bt = bf_bpf_table_new(t->name, last_id + 1, t->num_entries);
+	struct bf_bpf_table *bt = bf_bpf_table_new(t->name, bf_bpf_table_next_id(), t->num_entries);
 	struct xlate_ir *ir = NULL;
 	unsigned int h;
 	int ret;

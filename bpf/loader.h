@@ -51,6 +51,8 @@ void bf_bpf_table_free(struct bf_bpf_table *bt);
 struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned int num_counters);
 /* Later tables get ids above id (ids name pinned directories). */
 void bf_bpf_table_reserve_id(uint32_t id);
+/* The id the next bf_bpf_table_load() gives its table. */
+uint32_t bf_bpf_table_next_id(void);
 
 /* Sum the per-CPU counters into out[num_counters] (overwriting). */
 int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out);

@@ -228,12 +228,15 @@ static unsigned int keys_of(const struct bf_tuple_plan *plan, const struct tuple
 
 /*
  * Count each key's candidates (a shadow has one: its first rule), give the
- * keys their ranges of candidates, then fill those in rule order.
+ * keys their ranges of candidates, then fill those in rule order. Where each
+ * key went is remembered (slots) for the second pass: a probe is a cache
+ * miss or two in a table of megabytes.
  */
 static int stage_keys(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
-		      struct bf_tuple_entry *table, const struct tuple_rule *rules, unsigned int n)
+		      struct bf_tuple_entry *table, const struct tuple_rule *rules, unsigned int n,
+		      uint32_t *slots)
 {
-	unsigned int size = 1u << plan->table_order, i, k, total = 0;
+	unsigned int size = 1u << plan->table_order, i, k, s = 0, total = 0;
 	int first;
 
 	for (i = 0; i < n; i++)
@@ -244,6 +247,7 @@ static int stage_keys(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
 			e->key = key;
 			if (!k || !e->count)
 				e->count++;
+			slots[s++] = (uint32_t)(e - table);
 		}
 	for (i = 0; i < size; i++) {
 		table[i].first = total;
@@ -253,10 +257,9 @@ static int stage_keys(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
 	first = bf_class_add_cands(m, total);
 	if (first < 0)
 		return first;
-	for (i = 0; i < n; i++)
+	for (i = 0, s = 0; i < n; i++)
 		for (k = 0; k < keys_of(plan, &rules[i]); k++) {
-			struct bf_tuple_key key = final_key(plan, &rules[i], k);
-			struct bf_tuple_entry *e = probe(table, plan->table_order, &key);
+			struct bf_tuple_entry *e = &table[slots[s++]];
 
 			if (k && e->count)
 				continue;
@@ -288,6 +291,7 @@ static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 		       const struct tuple_rule *rules, unsigned int n)
 {
 	unsigned int keys = 0, i;
+	uint32_t *slots;
 	int base, ret;
 
 	for (i = 0; i < n; i++)
@@ -299,7 +303,11 @@ static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 	if (base < 0)
 		return base;
 	plan->table_base = (unsigned int)base;
-	ret = stage_keys(m, plan, &m->tables[base], rules, n);
+	slots = malloc(keys * sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	ret = stage_keys(m, plan, &m->tables[base], rules, n, slots);
+	free(slots);
 	if (ret)
 		return ret;
 	plan->probes = probes_of(&m->tables[base], plan->table_order);

@@ -43,6 +43,8 @@ static int send_request(int fd, const struct bf_call *call)
 	struct bf_req_hdr hdr;
 	int err;
 
+	bf_io_make_room(fd, call->payload_len);
+
 	bf_wire_init_req(&hdr, call->type, call->optname, call->optlen, call->payload_len);
 	err = bf_io_send_with_fd(fd, &hdr, sizeof(hdr), call->nsfd);
 	if (err)

@@ -3,6 +3,7 @@
  * Codec and I/O of the bpfilter wire protocol (see wire.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -146,4 +147,15 @@ int bf_io_recv_with_fd(int fd, void *buf, size_t len, int *passfd)
 		len -= n;
 	}
 	return 0;
+}
+
+/* Messages up to this size fit a socket's default buffer. */
+#define BF_IO_SMALL (64u << 10)
+
+void bf_io_make_room(int fd, size_t len)
+{
+	int size = len < INT_MAX / 2 ? (int)len : INT_MAX / 2;
+
+	if (len > BF_IO_SMALL)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
 }

@@ -74,6 +74,13 @@ int bf_io_write_full(int fd, const void *buf, size_t len);
 
 /* Send hdr plus the first chunk of payload with passfd attached. */
 int bf_io_send_with_fd(int fd, const void *buf, size_t len, int passfd);
+/*
+ * Room in fd's send buffer for a message of len: through the default one
+ * (200 KB) a table of megabytes goes out in turns with the peer's reads.
+ * SO_SNDBUFFORCE needs CAP_NET_ADMIN (the daemon, iptables); without it the
+ * default stays. The memory is freed as the peer reads.
+ */
+void bf_io_make_room(int fd, size_t len);
 /* Receive exactly len bytes; the first fd attached is stored in *passfd. */
 int bf_io_recv_with_fd(int fd, void *buf, size_t len, int *passfd);
 

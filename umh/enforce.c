@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../bpf/attach.h"
+#include "../bpf/job.h"
 #include "conntrack.h"
 #include "enforce.h"
 #include "events.h"
@@ -76,20 +77,32 @@ static int add_counters(const struct bf_bpf_table *bt, struct xt_counters *to)
 	return ret;
 }
 
-/* Pin next's objects and save a state naming it beside the table in force. */
-static int persist_next(struct bf_netns *ns, const struct xlate_table *next,
-			const struct bf_bpf_table *bt, struct xlate_error *err)
+/* Pin bt's objects and save a state naming it beside the table in force. */
+static int persist_next(struct bf_netns *ns, const struct bf_bpf_table *bt, int saved,
+			struct xlate_error *err)
 {
 	int ret = bf_persist_pin_table(ns, bt);
 
 	if (!ret)
-		ret = bf_state_save_table(next, bt->id);
+		ret = saved;
 	if (!ret)
 		ret = bf_state_save(ns, bt->id);
 	if (ret)
 		snprintf(err->msg, sizeof(err->msg), "cannot save the new table in %s and %s: %s",
 			 bf_persist_dir(), BF_STATE_PATH, strerror(-ret));
 	return ret;
+}
+
+struct table_file {
+	const struct xlate_table *table;
+	uint32_t id;
+};
+
+static int save_table_file(void *arg)
+{
+	const struct table_file *f = arg;
+
+	return bf_state_save_table(f->table, f->id);
 }
 
 void bf_enforce_commit(struct bf_netns *ns)
@@ -179,18 +192,26 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	       struct xt_counters *old, struct xlate_error *err)
 {
 	struct bf_load_opts opts = load_opts;
+	struct table_file file;
 	struct bf_bpf_table *bt;
-	int ret;
+	struct bf_job saving;
+	int ret, saved;
 
 	ret = prepare_netns(ns, sockfd, next, err);
 	if (ret)
 		return ret;
 	opts.local_routes_fd = ns->local_routes_fd;
 	opts.previous = ns->filter_bpf;
+	/* the table's file is written on another CPU while it becomes BPF */
+	file = (struct table_file){ next, bf_bpf_table_next_id() };
+	bf_job_start(&saving, save_table_file, &file, next->size >= BF_JOB_WORTH);
 	ret = bf_bpf_table_load(next, &opts, &bt, err);
-	if (ret)
+	saved = bf_job_join(&saving);
+	if (ret) {
+		bf_state_prune();
 		return ret;
-	ret = persist_next(ns, next, bt, err);
+	}
+	ret = persist_next(ns, bt, saved, err);
 	if (!ret)
 		ret = put_in_force(ns, sockfd, bt, err);
 	if (ret) {

@@ -5,7 +5,6 @@
  * is dropped; nothing changes and the loop goes on.
  */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,29 +23,12 @@
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
-/* Answers up to this size fit the socket's default buffer. */
-#define BF_IO_SMALL (64u << 10)
-
-/*
- * Room in the socket for the whole answer: a table's entries are megabytes,
- * and through the default buffer (200 KB) each would cost the daemon a
- * wait for the client to read every slice. Authorized clients only get
- * here; the memory is freed when they read or close.
- */
-static void make_room(int conn, size_t len)
-{
-	int size = len < INT_MAX / 2 ? (int)len : INT_MAX / 2;
-
-	if (len > BF_IO_SMALL)
-		setsockopt(conn, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
-}
-
 static void send_response(int conn, const struct bf_response *resp)
 {
 	struct bf_resp_hdr hdr;
 	uint32_t msg_len = strnlen(resp->msg, sizeof(resp->msg));
 
-	make_room(conn, sizeof(hdr) + resp->out_len + msg_len);
+	bf_io_make_room(conn, sizeof(hdr) + resp->out_len + msg_len);
 	bf_wire_init_resp(&hdr, resp->ret);
 	hdr.flags = resp->flags;
 	hdr.out_offset = resp->out_offset;

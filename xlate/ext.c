@@ -40,15 +40,11 @@ static bool name_known(enum xlate_ext_kind kind, const char *name)
 	return false;
 }
 
-const struct xlate_ext_ops *xlate_ext_find(enum xlate_ext_kind kind, const char *name,
-					   uint8_t revision, int *err)
+static const struct xlate_ext_ops *search(enum xlate_ext_kind kind, const char *name,
+					  uint8_t revision, int *err)
 {
 	const struct xlate_ext_ops *ops;
 
-	if (strnlen(name, XT_EXTENSION_MAXNAMELEN) == XT_EXTENSION_MAXNAMELEN) {
-		*err = -EINVAL;
-		return NULL;
-	}
 	if (!name_known(kind, name)) {
 		*err = -EOPNOTSUPP;
 		return NULL;
@@ -61,6 +57,41 @@ const struct xlate_ext_ops *xlate_ext_find(enum xlate_ext_kind kind, const char 
 	if (ops)
 		return ops;
 	return find_in_family(kind, name, revision, NFPROTO_UNSPEC, err);
+}
+
+/*
+ * The extensions found last, by name: a table names the same few in every
+ * rule, and each rule's are looked up when it is checked, translated and
+ * read back, three string searches of the whole list per rule otherwise.
+ */
+#define FOUND_SLOTS 16
+
+static unsigned int found_slot(enum xlate_ext_kind kind, const char *name, uint8_t revision)
+{
+	unsigned int h = 2166136261u ^ kind ^ ((unsigned int)revision << 8);
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % FOUND_SLOTS;
+}
+
+const struct xlate_ext_ops *xlate_ext_find(enum xlate_ext_kind kind, const char *name,
+					   uint8_t revision, int *err)
+{
+	static __thread const struct xlate_ext_ops *found[FOUND_SLOTS];
+	const struct xlate_ext_ops *ops, **f;
+
+	if (strnlen(name, XT_EXTENSION_MAXNAMELEN) == XT_EXTENSION_MAXNAMELEN) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	f = &found[found_slot(kind, name, revision)];
+	if (*f && (*f)->revision == revision && ext_is(*f, kind, name))
+		return *f;
+	ops = search(kind, name, revision, err);
+	if (ops)
+		*f = ops;
+	return ops;
 }
 
 bool xlate_ext_revision(enum xlate_ext_kind kind, const char *name, uint8_t revision, int *ret)

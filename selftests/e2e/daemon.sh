@@ -47,6 +47,19 @@ bf_check "unreachable daemon: command fails" test $rc -ne 0
 bf_check "... with one bpfilter line" test "$(grep -c '^bpfilter: cannot reach bpfilterd' <<<"$out")" = 1
 bf_check "... and never shows the kernel's rules" bash -c '! grep -q 192.0.2.1 <<<"$1"' _ "$out"
 
+# A shim that is not there: the wrapper fails, never runs on the kernel's table
+# (ld.so would skip a missing LD_PRELOAD and go on).
+out=$(BPFILTER_PRELOAD=/nonexistent/libbpfilter-preload.so "$ipt" -S 2>&1)
+rc=$?
+bf_check "missing shim: the wrapper fails" test $rc -ne 0
+bf_check "... saying so" grep -q "cannot read the shim" <<<"$out"
+bf_check "... and never shows the kernel's rules" bash -c '! grep -q 192.0.2.1 <<<"$1"' _ "$out"
+# Through a link, as update-alternatives installs it: the shim is still found.
+ln -s "$ipt" "$BF_LOG.iptables"
+bf_check "a link to the wrapper finds the shim" bash -c '"$1" -S >/dev/null' _ "$BF_LOG.iptables"
+bf_check "... and runs the wrapper's tool" bash -c '"$1" --version | grep -q "^iptables v"' _ \
+	"$BF_LOG.iptables"
+
 # --no-iptables refuses the front-end with a message.
 bf_daemon_stop
 bf_check "SIGTERM stops it with status 0" test $? -eq 0
