@@ -79,6 +79,8 @@ int main(int argc, char **argv)
 	 * kernel without BTF fails each request that needs it, with the reason.
 	 */
 	bf_kernel(&(struct xlate_error){ 0 });
+	/* parsing it took megabytes that keep_freed_memory() would keep */
+	malloc_trim(0);
 	ret = bf_server_run(&opts, rt.listen_fd);
 	if (ret)
 		bf_err("request loop failed: %s", strerror(-ret));
