@@ -28,7 +28,7 @@ struct bf_job {
  */
 void bf_job_start(struct bf_job *job, int (*fn)(void *arg), void *arg, bool on_thread);
 
-/* Wait for the job: its result, 0 or -errno. A job never started returns 0. */
+/* Wait for the job (if on a thread): its result, 0 or -errno. */
 int bf_job_join(struct bf_job *job);
 
 #endif /* BPFILTER_BPF_JOB_H */
