@@ -153,7 +153,6 @@ static int make_array(struct bf_class_maps *m, int placeholder_fd, const char *n
 		      const void *values, size_t value_size, unsigned int count)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
-	struct bf_class_write *w = &m->writes[m->nr_writes];
 	size_t len = value_size * count;
 	void *mem = NULL;
 	int fd, ret = 0;
@@ -176,8 +175,8 @@ static int make_array(struct bf_class_maps *m, int placeholder_fd, const char *n
 		return ret;
 	}
 	if (len)
-		*w = (struct bf_class_write){ .mem = mem, .values = values, .len = len };
-	m->nr_writes += len ? 1 : 0;
+		m->writes[m->nr_writes++] =
+			(struct bf_class_write){ .mem = mem, .values = values, .len = len };
 	return 0;
 }
 
