@@ -89,12 +89,20 @@ $(DAEMON): $(call objs,umh) $(BPF_LIB) $(XLATE_LIB) $(call objs,sockopt)
 	$(quiet_cmd) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) -lz -pthread
 
-# static: each iptables command starts one, and dynamic loading costs time
+# Static: each iptables command starts one, and dynamic loading costs time.
+# With the kernel's nolibc (scripts/install-deps.sh extracts it) if at hand:
+# glibc's own start-up costs more than the rest of the program.
+NOLIBC_DIR ?= $(srctree)/build/nolibc
+ifneq ($(wildcard $(NOLIBC_DIR)/nolibc.h),)
+WRAPPER_CFLAGS := -DBF_NOLIBC -isystem $(NOLIBC_DIR) -nostdlib -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -lgcc
+endif
+
 $(objtree)/scripts/%: $(srctree)/sockopt/wrapper.c
 	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(BF_CFLAGS)) $(CFLAGS) -static -DBF_TOOL='"$(subst -bpfilter,,$*)"' \
-		-o $@ $<
+		-o $@ $< $(WRAPPER_CFLAGS)
 
 BENCH_TOOLS := $(objtree)/scripts/bench/udpflood $(objtree)/scripts/bench/testrun
 

@@ -6,12 +6,14 @@
 #
 # On Debian 12 (bookworm) libbpf >= 1.3, bpftool and current kernel UAPI
 # headers come from bookworm-backports, which is enabled if absent. The
-# kselftest harness headers are extracted from Debian's linux-source package
-# into build/kselftest/ (never committed).
+# kselftest harness headers and nolibc (the kernel's minimal libc, for the
+# iptables wrappers) are extracted from Debian's linux-source package into
+# build/kselftest/ and build/nolibc/ (never committed).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 harness_dir="$top/build/kselftest"
+nolibc_dir="$top/build/nolibc"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
@@ -81,18 +83,21 @@ if [ -n "$todo_bp" ]; then
 fi
 libbpf_ok || { log "libbpf >= 1.3 not available"; exit 1; }
 
-# The kselftest harness: two headers from the kernel tree, at build time.
-if [ ! -f "$harness_dir/kselftest_harness.h" ]; then
+# From the kernel tree, at build time: the kselftest harness (two headers) and
+# nolibc (tools/include/nolibc, a directory of headers).
+if [ ! -f "$harness_dir/kselftest_harness.h" ] || [ ! -f "$nolibc_dir/nolibc.h" ]; then
 	tarball=$(ls /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$tarball" ] || { log "no linux-source tarball in /usr/src"; exit 1; }
-	log "extracting kselftest harness from $tarball"
+	log "extracting the kselftest harness and nolibc from $tarball"
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	tar -xf "$tarball" -C "$tmp" --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/tools/testing/selftests/kselftest.h'
-	mkdir -p "$harness_dir"
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/include/nolibc/*.h'
+	mkdir -p "$harness_dir" "$nolibc_dir"
 	find "$tmp" -name 'kselftest*.h' -exec cp {} "$harness_dir/" \;
+	cp "$tmp"/*/tools/include/nolibc/*.h "$nolibc_dir/"
 fi
 
 # iptables-legacy must be reachable by name for the tests and wrappers.
