@@ -146,37 +146,37 @@ int bf_class_add_cands(struct bf_class_maps *m, unsigned int count)
 
 /*
  * An array of count values of value_size (a multiple of 8, as mmap lays
- * them out) takes over the placeholder's fd; its values are written later,
- * through the mapping kept in m.
+ * them out), a spare one if there is one, takes over the placeholder's fd;
+ * its values are written later, through the mapping kept in m, and arrays
+ * keeps it for the next table.
  */
-static int make_array(struct bf_class_maps *m, int placeholder_fd, const char *name,
-		      const void *values, size_t value_size, unsigned int count)
+static int make_array(struct bf_class_maps *m, struct bf_arrays *arrays, int placeholder_fd,
+		      const char *name, const void *values, size_t value_size, unsigned int count)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
-	size_t len = value_size * count;
-	void *mem = NULL;
+	uint32_t total = bf_array_pool_round(count);
+	size_t size = value_size * total;
+	void *mem;
 	int fd, ret = 0;
 
-	fd = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), (uint32_t)value_size,
-			       count ? count : 1, &o);
+	fd = bf_array_pool_get(name, (uint32_t)value_size, total);
 	if (fd < 0)
 		return fd;
-	if (len) {
-		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (mem == MAP_FAILED)
-			ret = -errno;
-	}
-	if (!ret && dup3(fd, placeholder_fd, O_CLOEXEC) < 0)
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (mem == MAP_FAILED)
 		ret = -errno;
-	close(fd);
-	if (ret) {
-		if (mem && mem != MAP_FAILED)
-			munmap(mem, len);
+	else if (dup3(fd, placeholder_fd, O_CLOEXEC) < 0)
+		ret = -errno;
+	if (ret && mem != MAP_FAILED)
+		munmap(mem, size);
+	if (ret || !arrays)
+		close(fd);
+	else
+		arrays->a[arrays->n++] = (struct bf_array){ fd, (uint32_t)value_size, total };
+	if (ret)
 		return ret;
-	}
-	if (len)
-		m->writes[m->nr_writes++] =
-			(struct bf_class_write){ .mem = mem, .values = values, .len = len };
+	m->writes[m->nr_writes++] = (struct bf_class_write){
+		.mem = mem, .values = values, .len = value_size * count, .size = size
+	};
 	return 0;
 }
 
@@ -225,24 +225,24 @@ static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 }
 
 int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
-		       struct bf_runs_trie *keep)
+		       struct bf_runs_trie *keep, struct bf_arrays *arrays)
 {
 	int ret = 0;
 
 	if (m->runs_fd >= 0)
 		ret = make_trie(m, prev, keep);
 	if (!ret && m->bloom_fd >= 0)
-		ret = make_array(m, m->bloom_fd, "filter_bloom", m->bloom, sizeof(*m->bloom),
-				 m->nr_bloom);
+		ret = make_array(m, arrays, m->bloom_fd, "filter_bloom", m->bloom,
+				 sizeof(*m->bloom), m->nr_bloom);
 	if (!ret && m->shapes_fd >= 0)
-		ret = make_array(m, m->shapes_fd, "filter_shapes", m->shapes, sizeof(*m->shapes),
-				 m->nr_shapes);
+		ret = make_array(m, arrays, m->shapes_fd, "filter_shapes", m->shapes,
+				 sizeof(*m->shapes), m->nr_shapes);
 	if (!ret && m->tables_fd >= 0)
-		ret = make_array(m, m->tables_fd, "filter_tuples", m->tables, sizeof(*m->tables),
-				 m->nr_tables);
+		ret = make_array(m, arrays, m->tables_fd, "filter_tuples", m->tables,
+				 sizeof(*m->tables), m->nr_tables);
 	if (!ret && m->cands_fd >= 0)
-		ret = make_array(m, m->cands_fd, "filter_cands", m->cands, sizeof(*m->cands),
-				 m->nr_cands);
+		ret = make_array(m, arrays, m->cands_fd, "filter_cands", m->cands,
+				 sizeof(*m->cands), m->nr_cands);
 	return ret;
 }
 
@@ -267,8 +267,12 @@ int bf_class_maps_write(void *arg)
 		ret = bf_sys_map_fill(m->runs_fd, m->trie_keys, sizeof(*m->trie_keys),
 				      m->trie_values, sizeof(*m->trie_values), m->trie_count);
 	for (i = 0; i < m->nr_writes; i++) {
-		memcpy(m->writes[i].mem, m->writes[i].values, m->writes[i].len);
-		munmap(m->writes[i].mem, m->writes[i].len);
+		const struct bf_class_write *w = &m->writes[i];
+
+		memcpy(w->mem, w->values, w->len);
+		/* a spare array holds its last table's values */
+		memset((char *)w->mem + w->len, 0, w->size - w->len);
+		munmap(w->mem, w->size);
 	}
 	m->nr_writes = 0;
 	m->trie_count = 0;
@@ -280,7 +284,7 @@ void bf_class_maps_release(struct bf_class_maps *m)
 	unsigned int i;
 
 	for (i = 0; i < m->nr_writes; i++)
-		munmap(m->writes[i].mem, m->writes[i].len);
+		munmap(m->writes[i].mem, m->writes[i].size);
 	free(m->run_keys);
 	free(m->run_values);
 	free(m->bloom);

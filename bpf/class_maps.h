@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "array_pool.h"
 #include "tuple_run.h"
 
 /* Key of the address runs' LPM trie: the run's id, then the address. */
@@ -31,12 +32,10 @@ struct bf_run_key {
 
 /* Values to write into an array map, through its mapping. */
 struct bf_class_write {
-	void *mem;
-	const void *values;
-	size_t len;
+	void *mem; /* the whole array, mapped: size bytes */
+	const void *values; /* its first len bytes; zeroes after */
+	size_t len, size;
 };
-
-#define BF_CLASS_ARRAYS 4 /* bloom, shapes, tables, cands */
 
 struct bf_class_maps {
 	unsigned int max_entries; /* of each map, from the table's size */
@@ -105,10 +104,11 @@ void bf_runs_trie_release(struct bf_runs_trie *t);
 /*
  * Make the maps for the staged entries, the runs trie shared with prev if
  * its entries are the same, so that the programs can be loaded; keep takes
- * the trie (and the staged entries that describe it). 0 or -errno.
+ * the trie (and the staged entries that describe it), arrays the arrays
+ * (array_pool.h), if not NULL. 0 or -errno.
  */
 int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
-		       struct bf_runs_trie *keep);
+		       struct bf_runs_trie *keep, struct bf_arrays *arrays);
 /*
  * Write the staged entries into the maps made, as a bf_job (m): the verifier
  * does not read them, so this runs while it checks the programs. 0 or -errno.

@@ -508,7 +508,7 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	else
 		bf_prog_release(&g.prog);
 	if (!ret)
-		ret = bf_class_maps_make(out->cls, out->prev_trie, out->trie);
+		ret = bf_class_maps_make(out->cls, out->prev_trie, out->trie, out->arrays);
 	for (i = 0; i < ir->num_rules; i++)
 		free(g.memo[i]);
 	free(g.memo);

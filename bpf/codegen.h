@@ -84,6 +84,8 @@ struct bf_hook_progs {
 	/* in: the replaced table's runs trie, shared if the same; out: this one's */
 	const struct bf_runs_trie *prev_trie;
 	struct bf_runs_trie *trie;
+	/* out: the classifier arrays, kept for the next table (array_pool.h) */
+	struct bf_arrays *arrays;
 	/* the classifiers' maps, made but not yet written (bf_class_maps_write) */
 	struct bf_class_maps *cls;
 };

@@ -246,6 +246,7 @@ static int load_hook(struct bf_bpf_table *bt, const struct xlate_ir *ir, unsigne
 		return -ENOMEM;
 	progs->prev_trie = opts && opts->previous ? &opts->previous->tries[hook] : NULL;
 	progs->trie = &bt->tries[hook];
+	progs->arrays = &bt->arrays[hook];
 	ret = bf_codegen_hook(ir, &bt->maps, hook, opts && opts->trace, progs, err);
 	if (!ret)
 		ret = load_filling(bt, hook, progs, opts, err);
@@ -282,6 +283,7 @@ struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned in
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		bt->prog_fds[h] = -1;
 		bt->tries[h].fd = -1;
+		bf_arrays_init(&bt->arrays[h]);
 	}
 	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
 	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
@@ -313,6 +315,11 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 	return 0;
 }
 
+void bf_bpf_table_recycle(struct bf_bpf_table *bt)
+{
+	bf_array_pool_refill(bt->arrays, NF_INET_NUMHOOKS);
+}
+
 void bf_bpf_table_free(struct bf_bpf_table *bt)
 {
 	unsigned int h;
@@ -323,6 +330,7 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 		if (bt->prog_fds[h] >= 0)
 			close(bt->prog_fds[h]);
 		bf_runs_trie_release(&bt->tries[h]);
+		bf_arrays_release(&bt->arrays[h]);
 	}
 	if (bt->maps.counters_fd >= 0)
 		close(bt->maps.counters_fd);

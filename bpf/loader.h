@@ -36,6 +36,8 @@ struct bf_bpf_table {
 	int prog_fds[NF_INET_NUMHOOKS];
 	/* each chain's address-run trie, for the next table to share */
 	struct bf_runs_trie tries[NF_INET_NUMHOOKS];
+	/* each chain's classifier arrays, for the table after next to reuse */
+	struct bf_arrays arrays[NF_INET_NUMHOOKS];
 };
 
 /*
@@ -46,6 +48,12 @@ struct bf_bpf_table {
 int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *opts,
 		      struct bf_bpf_table **out, struct xlate_error *err);
 void bf_bpf_table_free(struct bf_bpf_table *bt);
+
+/*
+ * A table whose programs can no longer run (detached, and a grace period
+ * waited for): its classifier arrays become the spares of the next table.
+ */
+void bf_bpf_table_recycle(struct bf_bpf_table *bt);
 
 /* An empty table object (all fds -1), for one reopened from pins. */
 struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned int num_counters);

@@ -179,12 +179,16 @@ static int put_in_force(struct bf_netns *ns, int sockfd, const struct bf_bpf_tab
 static void retire(struct bf_bpf_table *bt, struct xt_counters *old)
 {
 	/* the old programs may still run on other CPUs */
-	if (bf_wait_programs())
+	bool done = bf_wait_programs() == 0;
+
+	if (!done)
 		bf_err("cannot wait for running programs: counters may miss packets");
 	/* their LOG and REJECT events still name the old table */
 	bf_events_drain();
 	if (old && add_counters(bt, old))
 		bf_err("cannot read the replaced table's counters");
+	if (done)
+		bf_bpf_table_recycle(bt);
 	bf_bpf_table_free(bt);
 }
 
