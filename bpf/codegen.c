@@ -151,6 +151,9 @@ void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_lab
 	bf_gen_read_l4(g, hotdrop);
 }
 
+/* The prologue's instruction that loads ctx->state into r7. */
+#define PROLOGUE_STATE_LOAD 2
+
 /*
  * Read what every rule may look at: the dynptr on the skb, the IPv4 header,
  * the transport header offset, the fragment offset and skb->len.
@@ -383,6 +386,22 @@ static int start_part(struct bf_gen *g)
 	return g->prog.err;
 }
 
+/*
+ * A part that never looks at r7 does not load ctx->state: the verifier
+ * checks each context access with a search of the kernel's whole BTF (by
+ * name, about 50 us here), and most programs need only the skb.
+ */
+static void drop_unused_state(struct bf_prog *p)
+{
+	size_t i;
+
+	for (i = PROLOGUE_STATE_LOAD + 1; i < p->len; i++)
+		if (p->insns[i].dst_reg == BF_R7 || p->insns[i].src_reg == BF_R7)
+			return;
+	if (p->len > PROLOGUE_STATE_LOAD)
+		p->insns[PROLOGUE_STATE_LOAD] = BF_MOV64_IMM(BF_R7, 0);
+}
+
 /* End the current part: its copy of the policy, then link it. */
 static int finish_part(struct bf_gen *g)
 {
@@ -402,6 +421,7 @@ static int finish_part(struct bf_gen *g)
 		bf_prog_release(p);
 		return ret;
 	}
+	drop_unused_state(p);
 	g->out->parts[g->out->n++] = *p;
 	bf_prog_init(p);
 	return 0;

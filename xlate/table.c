@@ -151,6 +151,13 @@ bool xlate_table_uses_match(const struct xlate_table *t, const char *name)
 {
 	unsigned int off, i;
 
+	if (!t->matches_overflow) {
+		for (i = 0; i < t->nr_matches_used; i++)
+			if (!strcmp(t->matches_used[i]->name, name))
+				return true;
+		return false;
+	}
+
 	for (off = 0; off < t->size; off += xlate_entry_at(t, off)->next_offset) {
 		const struct ipt_entry *e = xlate_entry_at(t, off);
 

@@ -26,6 +26,10 @@ struct xlate_error {
 	uint8_t ext_revision;
 };
 
+#define XLATE_MATCHES_USED 32
+
+struct xlate_ext_ops;
+
 struct xlate_table {
 	char name[XT_TABLE_MAXNAMELEN];
 	unsigned int valid_hooks;
@@ -35,6 +39,10 @@ struct xlate_table {
 	unsigned int size;
 	unsigned char *entries;
 	struct xt_counters *counters;
+	/* the matches its rules use, each once: if all of them fit here */
+	const struct xlate_ext_ops *matches_used[XLATE_MATCHES_USED];
+	unsigned int nr_matches_used;
+	bool matches_overflow;
 };
 
 /*

@@ -252,8 +252,22 @@ static bool mark_source_chains(struct xlate_table *t, const unsigned int *offset
 	return true;
 }
 
+/* Remember each match used once, for xlate_table_uses_match(). */
+static void note_match(struct xlate_table *t, const struct xlate_ext_ops *ops)
+{
+	unsigned int i;
+
+	for (i = t->nr_matches_used; i-- > 0;)
+		if (t->matches_used[i] == ops)
+			return;
+	if (t->nr_matches_used < XLATE_MATCHES_USED)
+		t->matches_used[t->nr_matches_used++] = ops;
+	else
+		t->matches_overflow = true;
+}
+
 /* xt_check_match()/xt_check_target() for one extension instance. */
-static int check_ext(const struct xlate_table *t, const struct ipt_entry *e,
+static int check_ext(struct xlate_table *t, const struct ipt_entry *e,
 		     const struct xt_entry_match *m, enum xlate_ext_kind kind,
 		     struct xlate_error *err)
 {
@@ -274,6 +288,8 @@ static int check_ext(const struct xlate_table *t, const struct ipt_entry *e,
 		}
 		return ret;
 	}
+	if (kind == XLATE_MATCH)
+		note_match(t, ops);
 	if (m->u.match_size - sizeof(*m) != xlate_ext_aligned_size(ops))
 		return -EINVAL;
 	if (ops->table && strcmp(ops->table, t->name) != 0)
@@ -295,7 +311,7 @@ static int check_ext(const struct xlate_table *t, const struct ipt_entry *e,
 }
 
 /* find_check_entry(): every match, then the target. */
-static int check_entry_exts(const struct xlate_table *t, const struct ipt_entry *e,
+static int check_entry_exts(struct xlate_table *t, const struct ipt_entry *e,
 			    struct xlate_error *err)
 {
 	unsigned int i;

@@ -321,6 +321,24 @@ TEST(tcp_match)
 	EXPECT_EQ(-EINVAL, one_match(&ip_tcp, NF_INET_LOCAL_IN, "tcp", 0, &tcp, sizeof(tcp)));
 }
 
+TEST(uses_match_names_the_matches_of_the_rules)
+{
+	struct xt_tcp tcp = { .spts = { 0, 0xffff }, .dpts = { 22, 22 } };
+	unsigned char m[256];
+	unsigned int len = blob_match(m, "tcp", 0, &tcp, sizeof(tcp));
+	struct xlate_table *t = NULL;
+	struct xlate_error err;
+	struct blob b;
+
+	one_rule(&b, NF_INET_FORWARD, &ip_tcp, m, len, XT_STANDARD_TARGET, 0,
+		 &(int){ VERDICT(NF_DROP) }, sizeof(int));
+	ASSERT_EQ(0, xlate_table_translate(&b.repl, b.entries, &t, &err));
+	EXPECT_TRUE(xlate_table_uses_match(t, "tcp"));
+	EXPECT_FALSE(xlate_table_uses_match(t, "udp"));
+	EXPECT_FALSE(xlate_table_uses_match(t, "addrtype"));
+	xlate_table_free(t);
+}
+
 TEST(match_payload_size_mismatch_is_einval)
 {
 	struct xt_tcp tcp[2] = { 0 };
