@@ -16,8 +16,8 @@
 #define BF_CLASS_ARRAYS 4 /* bloom, shapes, tables, cands */
 
 struct bf_array {
-	int fd; /* -1: none */
-	uint32_t value_size, count;
+	int fd;
+	uint32_t value_size, count; /* as created */
 };
 
 /* The arrays of one hook's programs, kept by their table. */

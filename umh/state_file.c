@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +22,44 @@ struct file_header {
 };
 
 /*
- * A pruned file is kept under this name and a large file is written over it:
- * tmpfs takes a page and zeroes it for each page of a new file, and frees
- * each page of a removed one, which for a 10,000-rule table costs more than
- * writing it. Not a <kind>-<id> name: neither pruned nor read back.
+ * A pruned file is kept as the spare of its kind, and the next large file of
+ * that kind is written over it: tmpfs takes a page and zeroes it for each
+ * page of a new file, and frees each page of a removed one, which for a
+ * 10,000-rule table costs more than writing it. ".spare-<kind>" is not a
+ * <kind>-<id> name: neither pruned nor read back.
  */
-#define SPARE_PATH BF_STATE_DIR "/.spare"
 #define SPARE_WORTH (64u << 10)
 
-/* tmp, open for writing: the spare file if there is one and size is worth it. */
-static int open_tmp(const char *tmp, size_t size)
+/* Where the spare of kind is, relative to BF_STATE_DIR. */
+static void spare_name(char *name, size_t size, const char *kind)
 {
+	snprintf(name, size, ".spare-%s", kind);
+}
+
+/* The kind and id of a <kind>-<id> file name; false if it is not one. */
+static bool parse_name(const char *name, char kind[32], unsigned int *id)
+{
+	char end;
+
+	return sscanf(name, "%31[a-z]-%u%c", kind, id, &end) == 2;
+}
+
+/* tmp, open for writing: over the spare of path's kind if it is worth it. */
+static int open_tmp(const char *tmp, const char *path, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	char kind[32], spare[PATH_MAX], name[48];
+	unsigned int id;
 	int fd;
 
-	if (size >= SPARE_WORTH && rename(SPARE_PATH, tmp) == 0) {
-		fd = open(tmp, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0)
-			return fd;
+	if (size >= SPARE_WORTH && parse_name(base ? base + 1 : path, kind, &id)) {
+		spare_name(name, sizeof(name), kind);
+		snprintf(spare, sizeof(spare), "%s/%s", BF_STATE_DIR, name);
+		if (rename(spare, tmp) == 0) {
+			fd = open(tmp, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0)
+				return fd;
+		}
 	}
 	return open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 }
@@ -62,7 +84,7 @@ int bf_state_file_write(const char *path, const char *magic, const struct iovec 
 	}
 	total += (ssize_t)h.len;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open_tmp(tmp, total);
+	fd = open_tmp(tmp, path, total);
 	if (fd < 0)
 		return -errno;
 	/* tmpfs takes a whole writev; anything shorter is an error */
@@ -140,15 +162,16 @@ void bf_state_file_prune(const char *const *kinds, int nr_kinds, int (*keep)(uin
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char kind[32], end;
+		char kind[32], spare[48];
 		unsigned int id;
 		int i;
 
-		if (sscanf(de->d_name, "%31[a-z]-%u%c", kind, &id, &end) != 2 || keep(id))
+		if (!parse_name(de->d_name, kind, &id) || keep(id))
 			continue;
+		spare_name(spare, sizeof(spare), kind);
 		for (i = 0; i < nr_kinds; i++)
 			if (!strcmp(kind, kinds[i]) &&
-			    renameat(dirfd(d), de->d_name, AT_FDCWD, SPARE_PATH))
+			    renameat(dirfd(d), de->d_name, dirfd(d), spare))
 				unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
