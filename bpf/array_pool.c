@@ -57,11 +57,6 @@ void bf_array_pool_refill(struct bf_arrays *arrays, unsigned int n)
 	}
 }
 
-void bf_arrays_init(struct bf_arrays *arrays)
-{
-	arrays->n = 0;
-}
-
 void bf_arrays_release(struct bf_arrays *arrays)
 {
 	while (arrays->n)

@@ -20,7 +20,7 @@ struct bf_array {
 	uint32_t value_size, count; /* as created */
 };
 
-/* The arrays of one hook's programs, kept by their table. */
+/* The arrays of one hook's programs, kept by their table (zeroed: none). */
 struct bf_arrays {
 	struct bf_array a[BF_CLASS_ARRAYS];
 	unsigned int n;
@@ -42,7 +42,6 @@ int bf_array_pool_get(const char *name, uint32_t value_size, uint32_t count);
  */
 void bf_array_pool_refill(struct bf_arrays *arrays, unsigned int n);
 
-void bf_arrays_init(struct bf_arrays *arrays);
 void bf_arrays_release(struct bf_arrays *arrays);
 
 #endif /* BPFILTER_BPF_ARRAY_POOL_H */

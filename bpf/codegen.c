@@ -398,8 +398,7 @@ static void drop_unused_state(struct bf_prog *p)
 	for (i = PROLOGUE_STATE_LOAD + 1; i < p->len; i++)
 		if (p->insns[i].dst_reg == BF_R7 || p->insns[i].src_reg == BF_R7)
 			return;
-	if (p->len > PROLOGUE_STATE_LOAD)
-		p->insns[PROLOGUE_STATE_LOAD] = BF_MOV64_IMM(BF_R7, 0);
+	p->insns[PROLOGUE_STATE_LOAD] = BF_MOV64_IMM(BF_R7, 0);
 }
 
 /* End the current part: its copy of the policy, then link it. */
