@@ -21,6 +21,7 @@
 #define T_FIRST (BF_STK_SCRATCH + 28) /* u32: the key's first candidate */
 #define T_COUNT (BF_STK_SCRATCH + 32) /* u32: its number of candidates */
 #define T_HOME (BF_STK_SCRATCH + 36) /* u32: the key's home in the run's table */
+#define T_PFLAGS (BF_STK_SCRATCH + 40) /* u32: how port rules see the packet, P_* */
 #define T_SPORT (BF_STK_SCRATCH + 44) /* u32, host order */
 #define T_DPORT (BF_STK_SCRATCH + 48)
 #define T_TITER (BF_STK_SCRATCH + 56) /* struct bpf_iter_num over the tuples */
@@ -28,27 +29,46 @@
 #define NONE BF_RUN_POS
 
 /*
- * How port rules see the packet. The search is generated once per mode, the
- * mode known to each copy: a mode the loops read from the stack would be a
- * constant per path, and the verifier would walk the loops once per path.
+ * How port rules see the packet is data that the one search reads
+ * (T_PFLAGS, T_SPORT, T_DPORT), not code: a copy of the search per case
+ * cost the verifier a walk of its loops per case.
+ *
+ * - ports read: no flag; T_SPORT and T_DPORT hold them.
+ * - no tcp or udp header for them (P_NOKEY): port rules do not match.
+ *   Single-port tuples are skipped, and the ports lie above every range.
+ * - a header that should be there but cannot be read (P_SHORT): port rules
+ *   hotdrop. Single-port tuples are looked up without the port (their
+ *   BF_TUPLE_ANY_PORT keys, T_DPORT 0); a candidate with ports is taken
+ *   with BF_TUPLE_HOTDROP.
+ *
+ * The values are opaque to the verifier (gen_opaque()): had it known them,
+ * it would walk the search once per case again.
  */
-enum port_mode {
-	PORTS_READ, /* T_SPORT and T_DPORT hold them */
-	PORTS_NONE, /* no tcp or udp header here: port rules do not match */
-	PORTS_SHORT, /* one should be but cannot be read: port rules hotdrop */
-};
+#define P_NOKEY 1u
+#define P_SHORT (BF_TUPLE_ANY_PORT | BF_TUPLE_HOTDROP)
+#define P_NO_PORT 0x10000u
 
 #define CAND(field) ((int)offsetof(struct bf_tuple_cand, field))
 
 /*
- * To read (T_SPORT and T_DPORT set) or short as tcp_mt()/udp_mt() see the
- * packet; falls through when it has no ports for them.
+ * *(u32 *)(fp + off) = value, in a way the verifier cannot follow: skb->len
+ * minus itself is 0 to the CPU but an unknown number to the verifier.
  */
-static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label read,
-			  bf_label too_short)
+static void gen_opaque(struct bf_prog *p, int off, uint32_t value)
+{
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_SKBLEN));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
+	bf_emit(p, BF_ALU64_REG(BPF_SUB, BF_R1, BF_R2));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, (int32_t)value));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, off));
+}
+
+/* The port flags and ports of the packet, as the run's port rules see it. */
+static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label search)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label none = bf_label_new(p), l4 = bf_label_new(p), not_tcp = bf_label_new(p);
+	bf_label too_short = bf_label_new(p);
 
 	bf_emit(p, BF_LDX_MEM(BPF_B, BF_R1, BF_FP, BF_IPH(protocol)));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_FRAGOFF));
@@ -75,8 +95,17 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_SPORT));
 	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + 2);
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_DPORT));
-	bf_jmp(p, read);
+	gen_opaque(p, T_PFLAGS, 0);
+	bf_jmp(p, search);
+	bf_label_bind(p, too_short);
+	gen_opaque(p, T_PFLAGS, P_SHORT);
+	gen_opaque(p, T_SPORT, 0);
+	gen_opaque(p, T_DPORT, 0);
+	bf_jmp(p, search);
 	bf_label_bind(p, none);
+	gen_opaque(p, T_PFLAGS, P_NOKEY);
+	gen_opaque(p, T_SPORT, P_NO_PORT);
+	gen_opaque(p, T_DPORT, P_NO_PORT);
 }
 
 #define DESC(field) ((int)offsetof(struct bf_tuple_desc, field))
@@ -128,8 +157,7 @@ static void gen_masked(struct bf_prog *p, int addr_off, int mask_off, int off)
 }
 
 /* The key of tuple BF_STK_KEY (desc in r0) at T_KEY; a packet it cannot match goes to skip. */
-static void gen_key(struct bf_gen *g, const struct bf_tuple_plan *plan, enum port_mode mode,
-		    bf_label skip)
+static void gen_key(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label skip)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label addrs = bf_label_new(p), no_proto = bf_label_new(p);
@@ -141,15 +169,13 @@ static void gen_key(struct bf_gen *g, const struct bf_tuple_plan *plan, enum por
 	if (plan->any_dport) {
 		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, DESC(dport)));
 		bf_jmp_imm(p, BPF_JEQ, BF_R2, 0, addrs);
-		if (mode == PORTS_NONE) {
-			bf_jmp(p, skip);
-		} else if (mode == PORTS_SHORT) {
-			bf_emit(p, BF_ALU32_IMM(BPF_OR, BF_R1, (int32_t)BF_TUPLE_ANY_PORT));
-			bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY));
-		} else {
-			bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, T_DPORT));
-			bf_emit(p, BF_STX_MEM(BPF_H, BF_FP, BF_R1, T_KEY + 12));
-		}
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, T_PFLAGS));
+		bf_jmp32_imm(p, BPF_JSET, BF_R2, P_NOKEY, skip);
+		bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R2, (int32_t)BF_TUPLE_ANY_PORT));
+		bf_emit(p, BF_ALU64_REG(BPF_OR, BF_R1, BF_R2));
+		bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY));
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, T_DPORT));
+		bf_emit(p, BF_STX_MEM(BPF_H, BF_FP, BF_R1, T_KEY + 12));
 	}
 	bf_label_bind(p, addrs);
 	gen_masked(p, BF_IPH(saddr), DESC(smask), T_KEY + 4);
@@ -177,20 +203,20 @@ static void gen_port_range(struct bf_prog *p, int port_off, int range_off, bf_la
  * The candidate in r0 with value r1 matches (else to nomatch): its ports,
  * or a hotdrop when they cannot be read.
  */
-static void gen_cand_ports(struct bf_gen *g, enum port_mode mode, bf_label nomatch, bf_label found)
+static void gen_cand_ports(struct bf_gen *g, bf_label nomatch, bf_label found)
 {
 	struct bf_prog *p = &g->prog;
+	bf_label unreadable = bf_label_new(p);
 
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, CAND(has_ports)));
 	bf_jmp_imm(p, BPF_JEQ, BF_R2, 0, found);
-	if (mode == PORTS_NONE) {
-		bf_jmp(p, nomatch);
-	} else if (mode == PORTS_SHORT) {
-		bf_emit(p, BF_ALU32_IMM(BPF_OR, BF_R1, BF_TUPLE_HOTDROP));
-	} else {
-		gen_port_range(p, T_SPORT, CAND(sport), nomatch);
-		gen_port_range(p, T_DPORT, CAND(dport), nomatch);
-	}
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, T_PFLAGS));
+	bf_jmp32_imm(p, BPF_JSET, BF_R2, BF_TUPLE_HOTDROP, unreadable);
+	gen_port_range(p, T_SPORT, CAND(sport), nomatch);
+	gen_port_range(p, T_DPORT, CAND(dport), nomatch);
+	bf_jmp(p, found);
+	bf_label_bind(p, unreadable);
+	bf_emit(p, BF_ALU32_IMM(BPF_OR, BF_R1, BF_TUPLE_HOTDROP));
 }
 
 /* fp + off, an iterator's address, in r1 */
@@ -310,7 +336,7 @@ static void gen_probe(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_lab
 }
 
 /* Candidates [T_FIRST, T_FIRST + T_COUNT), up to the first match before r8. */
-static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan, enum port_mode mode)
+static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label loop = bf_label_new(p), found = bf_label_new(p), end = bf_label_new(p);
@@ -327,7 +353,7 @@ static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan, enum po
 	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R3, NONE));
 	bf_jmp_reg(p, BPF_JGE, BF_R2, BF_R3, end);
 	if (plan->tcp_ports || plan->udp_ports)
-		gen_cand_ports(g, mode, loop, found);
+		gen_cand_ports(g, loop, found);
 	bf_label_bind(p, found);
 	bf_emit(p, BF_MOV64_REG(BF_R8, BF_R1));
 	gen_for_each_end(g, T_ITER, end);
@@ -337,8 +363,7 @@ static void gen_walk(struct bf_gen *g, const struct bf_tuple_plan *plan, enum po
  * Each tuple in turn: ruled out by the filter, or looked up and its
  * candidates walked; r8 = the first match, NONE for none. Then to judge.
  */
-static void gen_search(struct bf_gen *g, const struct bf_tuple_plan *plan, enum port_mode mode,
-		       bf_label judge)
+static void gen_search(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label judge)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label loop = bf_label_new(p), done = bf_label_new(p), next = bf_label_new(p);
@@ -348,10 +373,10 @@ static void gen_search(struct bf_gen *g, const struct bf_tuple_plan *plan, enum 
 	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)plan->shape_base));
 	bf_emit(p, BF_MOV64_IMM(BF_R3, (int)(plan->shape_base + plan->num_tuples)));
 	gen_for_each(g, T_TITER, g->cls->shapes_fd, loop, done, next);
-	gen_key(g, plan, mode, next);
+	gen_key(g, plan, next);
 	gen_bloom(g, plan, next);
 	gen_probe(g, plan, next);
-	gen_walk(g, plan, mode);
+	gen_walk(g, plan);
 	bf_label_bind(p, next);
 	gen_scrub(p);
 	bf_jmp(p, loop);
@@ -363,20 +388,13 @@ void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label none = bf_label_new(p), hotdrop = bf_label_new(p), judge = bf_label_new(p);
-	bf_label read = bf_label_new(p), too_short = bf_label_new(p);
+	bf_label search = bf_label_new(p);
 
 	bf_gen_ip_match(g, &plan->rest, none);
-	if (plan->tcp_ports || plan->udp_ports) {
-		gen_port_mode(g, plan, read, too_short);
-		gen_search(g, plan, PORTS_NONE, judge);
-		bf_label_bind(p, too_short);
-		gen_search(g, plan, PORTS_SHORT, judge);
-		bf_label_bind(p, read);
-		gen_search(g, plan, PORTS_READ, judge);
-	} else {
-		/* no rule has ports: the mode changes nothing */
-		gen_search(g, plan, PORTS_NONE, judge);
-	}
+	if (plan->tcp_ports || plan->udp_ports)
+		gen_port_mode(g, plan, search);
+	bf_label_bind(p, search);
+	gen_search(g, plan, judge);
 	bf_label_bind(p, judge);
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, NONE, none);
 	/* tcp_mt()/udp_mt() hotdrop: dropped, the rule not counted */
