@@ -7,6 +7,12 @@
  * arrays are given back once its programs can no longer run, and the next
  * replacement writes over them: sizes are rounded up so that a table a few
  * rules larger still fits. At most one table's arrays wait here.
+ *
+ * Each array stays mapped for its whole life: on this kind of machine the
+ * first write through a new mapping costs a fault per page (1.5 to 2 ms per
+ * MB, measured), and writes through a mapping already written run at memory
+ * speed, so a replacement that gets spares writes its entries fifty times
+ * faster.
  */
 #ifndef BPFILTER_BPF_ARRAY_POOL_H
 #define BPFILTER_BPF_ARRAY_POOL_H
@@ -18,6 +24,7 @@
 struct bf_array {
 	int fd;
 	uint32_t value_size, count; /* as created */
+	void *mem; /* the whole array, mapped: value_size * count bytes */
 };
 
 /* The arrays of one hook's programs, kept by their table (zeroed: none). */
@@ -30,10 +37,12 @@ struct bf_arrays {
 uint32_t bf_array_pool_round(uint32_t count);
 
 /*
- * An mmapable array of count values of value_size: a spare one of exactly
- * that size, or a new one. Returns its fd or -errno.
+ * An array of count values of value_size, mapped: a spare one of exactly
+ * that size, or a new one. 0 or -errno.
  */
-int bf_array_pool_get(const char *name, uint32_t value_size, uint32_t count);
+int bf_array_pool_get(const char *name, uint32_t value_size, uint32_t count, struct bf_array *out);
+/* Unmap and close an array. */
+void bf_array_close(struct bf_array *a);
 
 /*
  * The arrays of a table whose programs no longer run (n hooks' worth)

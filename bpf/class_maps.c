@@ -147,36 +147,34 @@ int bf_class_add_cands(struct bf_class_maps *m, unsigned int count)
 /*
  * An array of count values of value_size (a multiple of 8, as mmap lays
  * them out), a spare one if there is one, takes over the placeholder's fd;
- * its values are written later, through the mapping kept in m, and arrays
- * keeps it for the next table.
+ * its values are written later, through its mapping, and arrays keeps it
+ * (mapped) for the next table. Without arrays, the write unmaps it.
  */
 static int make_array(struct bf_class_maps *m, struct bf_arrays *arrays, int placeholder_fd,
 		      const char *name, const void *values, size_t value_size, unsigned int count)
 {
-	uint32_t total = bf_array_pool_round(count);
-	size_t size = value_size * total;
-	void *mem;
-	int fd, ret = 0;
+	struct bf_array a;
+	int ret;
 
-	fd = bf_array_pool_get(name, (uint32_t)value_size, total);
-	if (fd < 0)
-		return fd;
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (mem == MAP_FAILED)
-		ret = -errno;
-	else if (dup3(fd, placeholder_fd, O_CLOEXEC) < 0)
-		ret = -errno;
-	if (ret && mem != MAP_FAILED)
-		munmap(mem, size);
-	if (ret || !arrays)
-		close(fd);
-	else
-		arrays->a[arrays->n++] = (struct bf_array){ fd, (uint32_t)value_size, total };
+	ret = bf_array_pool_get(name, (uint32_t)value_size, bf_array_pool_round(count), &a);
 	if (ret)
 		return ret;
+	if (dup3(a.fd, placeholder_fd, O_CLOEXEC) < 0) {
+		ret = -errno;
+		bf_array_close(&a);
+		return ret;
+	}
 	m->writes[m->nr_writes++] = (struct bf_class_write){
-		.mem = mem, .values = values, .len = value_size * count, .size = size
+		.mem = a.mem,
+		.values = values,
+		.len = value_size * count,
+		.size = value_size * a.count,
+		.unmap = !arrays,
 	};
+	if (arrays)
+		arrays->a[arrays->n++] = a;
+	else
+		close(a.fd); /* the placeholder's fd holds the map */
 	return 0;
 }
 
@@ -272,7 +270,8 @@ int bf_class_maps_write(void *arg)
 		memcpy(w->mem, w->values, w->len);
 		/* a spare array holds its last table's values */
 		memset((char *)w->mem + w->len, 0, w->size - w->len);
-		munmap(w->mem, w->size);
+		if (w->unmap)
+			munmap(w->mem, w->size);
 	}
 	m->nr_writes = 0;
 	m->trie_count = 0;
@@ -284,7 +283,8 @@ void bf_class_maps_release(struct bf_class_maps *m)
 	unsigned int i;
 
 	for (i = 0; i < m->nr_writes; i++)
-		munmap(m->writes[i].mem, m->writes[i].size);
+		if (m->writes[i].unmap)
+			munmap(m->writes[i].mem, m->writes[i].size);
 	free(m->run_keys);
 	free(m->run_values);
 	free(m->bloom);

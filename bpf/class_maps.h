@@ -8,10 +8,11 @@
  *
  * The tuple runs' maps are arrays, made when their size is known: until
  * then the code names placeholders, whose fds the real maps take over
- * (dup3). They are filled through mmap(), without a syscall per entry: a
- * hash map or trie takes a lock per update, which at ten thousand entries
- * made every replacement of a big table milliseconds slower. They are
- * written while the verifier checks the programs, on another CPU.
+ * (dup3). They are filled through their mapping (array_pool.h), without
+ * a syscall per entry: a hash map or trie takes a lock per update, which at
+ * ten thousand entries made every replacement of a big table milliseconds
+ * slower. They are written while the verifier checks the programs, on
+ * another CPU.
  */
 #ifndef BPFILTER_BPF_CLASS_MAPS_H
 #define BPFILTER_BPF_CLASS_MAPS_H
@@ -35,6 +36,7 @@ struct bf_class_write {
 	void *mem; /* the whole array, mapped: size bytes */
 	const void *values; /* its first len bytes; zeroes after */
 	size_t len, size;
+	bool unmap; /* once written: no table keeps the array (array_pool.h) */
 };
 
 struct bf_class_maps {
