@@ -118,8 +118,8 @@ targets() {
 	echo "  At N = 10,000 that is mostly the kernel's own work for the new"
 	echo "  table (verifying the programs, allocating the counters) and"
 	echo "  translating it; the maps are filled and the table's file written on"
-	echo "  the second CPU meanwhile, over the arrays and the file of the table"
-	echo "  before. The kernel's ip_tables swaps a blob. Each command also pays"
+	echo "  the second CPU meanwhile, over the arrays (kept mapped) and the file"
+	echo "  of the table before. The kernel's ip_tables swaps a blob. Each command also pays"
 	echo "  costs the kernel does not, whatever N: the wrapper's exec (0.3 ms"
 	echo "  built with nolibc), a connection to the daemon per socket option"
 	echo '  (five for `iptables -A`), the table sent over a socket and three'
