@@ -126,6 +126,9 @@ targets() {
 	echo "  programs to load, the figure at N = 1."
 	echo "- At N = 1 both filters run one rule; the flood's send path bounds the"
 	echo "  rate, and the two differ by less than run-to-run noise."
+	echo "- Resident memory counts the classifier arrays of the table in force"
+	echo "  and the spare ones, which the daemon keeps mapped: their pages are"
+	echo "  the maps' own kernel memory, not copies."
 } >"$md"
 
 gnuplot <<GP
