@@ -280,7 +280,9 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 		return;
 	}
 
-	ret = xlate_table_translate(&repl, hdr->entries, &next, &xerr);
+	/* the table keeps the blob as it came: hdr is not read after this */
+	ret = xlate_table_adopt(&repl, *req->keep, hdr->entries, &next, &xerr);
+	*req->keep = NULL;
 	if (ret == -EOPNOTSUPP)
 		ret = unknown_extension(resp, &xerr);
 	if (ret) {

@@ -14,6 +14,8 @@
 struct bf_request {
 	struct bf_req_hdr hdr;
 	const void *payload;
+	/* the payload's buffer: a handler that keeps it sets *keep to NULL */
+	void **keep;
 	struct bf_peer peer;
 	/* the client's socket, which names its network namespace */
 	int sockfd;

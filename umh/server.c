@@ -96,6 +96,7 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 	if (bf_io_read_full(conn, payload, req.hdr.payload_len))
 		goto out; /* died mid-request: nothing changes */
 	req.payload = payload;
+	req.keep = &payload;
 	req.sockfd = nsfd;
 	bf_dbg("pid %d: type %u optname %d optlen %u", req.peer.pid, req.hdr.type, req.hdr.optname,
 	       req.hdr.optlen);

@@ -71,7 +71,7 @@ void xlate_table_free(struct xlate_table *t)
 {
 	if (!t)
 		return;
-	free(t->entries);
+	free(t->mem);
 	free(t->counters);
 	free(t);
 }

@@ -37,7 +37,8 @@ struct xlate_table {
 	unsigned int underflow[NF_INET_NUMHOOKS];
 	unsigned int num_entries;
 	unsigned int size;
-	unsigned char *entries;
+	unsigned char *entries; /* within mem */
+	void *mem; /* what the table frees */
 	struct xt_counters *counters;
 	/* the matches its rules use, each once: if all of them fit here */
 	const struct xlate_ext_ops *matches_used[XLATE_MATCHES_USED];
@@ -52,6 +53,13 @@ struct xlate_table {
  */
 int xlate_table_translate(const struct ipt_replace *repl, const void *entries,
 			  struct xlate_table **out, struct xlate_error *err);
+/*
+ * The same, the entries kept where they are: they lie in mem, which the
+ * table takes (freed at once on failure). A request's blob is megabytes
+ * for a big table, and a copy of it faults its pages in anew each time.
+ */
+int xlate_table_adopt(const struct ipt_replace *repl, void *mem, const void *entries,
+		      struct xlate_table **out, struct xlate_error *err);
 
 /* The filter table as iptable_filter creates it: three ACCEPT policies. */
 int xlate_table_new_filter(struct xlate_table **out);

@@ -366,21 +366,32 @@ out:
 	return ret;
 }
 
-int xlate_table_translate(const struct ipt_replace *repl, const void *entries,
-			  struct xlate_table **out, struct xlate_error *err)
+/* xt_alloc_table_info() and xt_alloc_entry_offsets() limits */
+static bool too_big(const struct ipt_replace *repl)
+{
+	return (uint64_t)repl->size + XLATE_TABLE_INFO_SIZE >= XLATE_MAX_TABLE_SIZE ||
+	       repl->num_entries > XLATE_MAX_TABLE_SIZE / sizeof(unsigned int);
+}
+
+int xlate_table_adopt(const struct ipt_replace *repl, void *mem, const void *entries,
+		      struct xlate_table **out, struct xlate_error *err)
 {
 	struct xlate_table *t;
 	unsigned int h;
 	int ret;
 
 	err->msg[0] = '\0';
-	/* xt_alloc_table_info() and xt_alloc_entry_offsets() limits */
-	if ((uint64_t)repl->size + XLATE_TABLE_INFO_SIZE >= XLATE_MAX_TABLE_SIZE ||
-	    repl->num_entries > XLATE_MAX_TABLE_SIZE / sizeof(unsigned int))
+	if (too_big(repl)) {
+		free(mem);
 		return -ENOMEM;
+	}
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t) {
+		free(mem);
 		return -ENOMEM;
+	}
+	t->mem = mem;
+	t->entries = (unsigned char *)entries;
 	memcpy(t->name, repl->name, sizeof(t->name) - 1);
 	t->valid_hooks = repl->valid_hooks;
 	t->num_entries = repl->num_entries;
@@ -389,12 +400,6 @@ int xlate_table_translate(const struct ipt_replace *repl, const void *entries,
 		t->hook_entry[h] = 0xFFFFFFFF;
 		t->underflow[h] = 0xFFFFFFFF;
 	}
-	t->entries = malloc(t->size ? t->size : 1);
-	if (!t->entries) {
-		ret = -ENOMEM;
-		goto err;
-	}
-	memcpy(t->entries, entries, t->size);
 	ret = check_all(t, repl, err);
 	if (ret)
 		goto err;
@@ -409,4 +414,19 @@ int xlate_table_translate(const struct ipt_replace *repl, const void *entries,
 err:
 	xlate_table_free(t);
 	return ret;
+}
+
+int xlate_table_translate(const struct ipt_replace *repl, const void *entries,
+			  struct xlate_table **out, struct xlate_error *err)
+{
+	void *copy;
+
+	err->msg[0] = '\0';
+	if (too_big(repl))
+		return -ENOMEM;
+	copy = malloc(repl->size ? repl->size : 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, entries, repl->size);
+	return xlate_table_adopt(repl, copy, copy, out, err);
 }
