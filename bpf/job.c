@@ -7,8 +7,7 @@
 struct bf_worker {
 	pthread_mutex_t lock;
 	pthread_cond_t wake, done;
-	struct bf_job *job; /* to run; NULL once run */
-	bool finished; /* run, not yet joined */
+	struct bf_job *job; /* handed over, until run; NULL: nothing to run */
 	bool busy; /* claimed, until joined (pool_lock) */
 };
 
@@ -31,7 +30,6 @@ static void *work(void *arg)
 		job->ret = job->fn(job->arg);
 		pthread_mutex_lock(&w->lock);
 		w->job = NULL;
-		w->finished = true;
 		pthread_cond_signal(&w->done);
 	}
 	return NULL;
@@ -94,9 +92,8 @@ int bf_job_join(struct bf_job *job)
 	if (!w)
 		return job->ret;
 	pthread_mutex_lock(&w->lock);
-	while (!w->finished)
+	while (w->job)
 		pthread_cond_wait(&w->done, &w->lock);
-	w->finished = false;
 	pthread_mutex_unlock(&w->lock);
 	pthread_mutex_lock(&pool_lock);
 	w->busy = false;
