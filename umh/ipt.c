@@ -91,7 +91,7 @@ static struct xlate_table *find_table(const struct bf_request *req, struct bf_re
 
 static void *set_out(struct bf_response *resp, uint32_t offset, uint32_t len)
 {
-	resp->out = malloc(len ? len : 1);
+	resp->out = malloc(bf_buffer_size(len));
 	if (!resp->out) {
 		resp->ret = -ENOMEM;
 		return NULL;
@@ -151,7 +151,7 @@ static void get_entries(const struct bf_request *req, struct bf_response *resp)
 		resp->ret = -EAGAIN;
 		return;
 	}
-	live = calloc(t->num_entries, sizeof(*live));
+	live = calloc(1, bf_buffer_size(t->num_entries * sizeof(*live)));
 	if (!live) {
 		resp->ret = -ENOMEM;
 		return;

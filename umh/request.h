@@ -6,6 +6,7 @@
 #define BPFILTER_UMH_REQUEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../sockopt/wire.h"
@@ -29,5 +30,24 @@ struct bf_response {
 	void *out; /* freed after sending */
 	char msg[BF_WIRE_MAX_MSG];
 };
+
+/*
+ * The size to allocate for a payload or an answer of len bytes. The daemon
+ * keeps freed memory (main.c), but each `iptables -A` makes the table a
+ * little larger than the buffers freed before it, which then no longer fit:
+ * glibc extends the heap, and each new page costs a fault (about 60 per
+ * append at 10,000 rules). Rounded up to an eighth of their power of two,
+ * the buffers of a growing table fit where the previous ones were.
+ */
+static inline size_t bf_buffer_size(size_t len)
+{
+	size_t step = 1;
+
+	if (len <= 4096)
+		return len ? len : 1;
+	while (step < len / 8)
+		step *= 2;
+	return (len + step - 1) / step * step;
+}
 
 #endif /* BPFILTER_UMH_REQUEST_H */

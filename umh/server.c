@@ -87,7 +87,7 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 		send_response(conn, &resp);
 		goto out;
 	}
-	payload = malloc(req.hdr.payload_len ? req.hdr.payload_len : 1);
+	payload = malloc(bf_buffer_size(req.hdr.payload_len));
 	if (!payload) {
 		resp.ret = -ENOMEM;
 		send_response(conn, &resp);
