@@ -270,20 +270,29 @@ static int stage_keys(struct bf_class_maps *m, const struct bf_tuple_plan *plan,
 	return 0;
 }
 
-/* The longest probe any key of the table needs. */
-static unsigned int probes_of(const struct bf_tuple_entry *table, unsigned int order)
+/*
+ * One pass over the run's staged table: the longest probe any key needs,
+ * and each key's bit in the run's filter, from one hash of the key.
+ */
+static void index_table(struct bf_class_maps *m, struct bf_tuple_plan *plan)
 {
-	uint32_t mask = (1u << order) - 1, i, most = 0;
+	const struct bf_tuple_entry *table = &m->tables[plan->table_base];
+	uint64_t *bloom = &m->bloom[plan->bloom_base];
+	uint32_t mask = (1u << plan->table_order) - 1, i;
 
-	for (i = 0; i <= mask; i++)
-		if (table[i].key.used) {
-			uint32_t dist = (i - bf_tuple_home(bf_tuple_hash(&table[i].key), order)) &
-					mask;
+	plan->probes = 0;
+	for (i = 0; i <= mask; i++) {
+		uint32_t hash, dist, bit;
 
-			if (dist + 1 > most)
-				most = dist + 1;
-		}
-	return most;
+		if (!table[i].key.used)
+			continue;
+		hash = bf_tuple_hash(&table[i].key);
+		dist = (i - bf_tuple_home(hash, plan->table_order)) & mask;
+		if (dist + 1 > plan->probes)
+			plan->probes = dist + 1;
+		bit = bf_tuple_bloom_bit(hash, plan->bloom_bits);
+		bloom[bit / 64] |= 1ull << (bit % 64);
+	}
 }
 
 /* The run's table, at most 3/4 full, and its filter of 16 bits per key. */
@@ -310,7 +319,6 @@ static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 	free(slots);
 	if (ret)
 		return ret;
-	plan->probes = probes_of(&m->tables[base], plan->table_order);
 	/* about 1 probe in 16 for a key not there */
 	for (plan->bloom_bits = 64; plan->bloom_bits < 16 * keys; plan->bloom_bits *= 2)
 		;
@@ -318,15 +326,7 @@ static int stage_table(struct bf_class_maps *m, struct bf_tuple_plan *plan,
 	if (base < 0)
 		return base;
 	plan->bloom_base = (unsigned int)base;
-	for (i = 0; i < 1u << plan->table_order; i++) {
-		const struct bf_tuple_entry *e = &m->tables[plan->table_base + i];
-		uint32_t bit;
-
-		if (!e->key.used)
-			continue;
-		bit = bf_tuple_bloom_bit(bf_tuple_hash(&e->key), plan->bloom_bits);
-		m->bloom[plan->bloom_base + bit / 64] |= 1ull << (bit % 64);
-	}
+	index_table(m, plan);
 	return 0;
 }
 
