@@ -231,8 +231,8 @@ static void iter_arg(struct bf_prog *p, int off)
  * one ended: the verifier walks the loop until a turn begins in a state it
  * has seen, and leftovers (a key's bounds, a hash) would make each way a
  * new state. Registers need no scrubbing, as the turn's first call
- * overwrites them: zeroing r0-r5 on each of the ways back (some 27 walks at
- * 10,000 rules) only added 160 instructions for the verifier to check.
+ * overwrites them: zeroing r0-r5 on every way back only gave the verifier
+ * more to check (a tenth of its walk of a 10,000-rule chain).
  * T_HASH to T_HOME are two aligned double words (BF_STK_SCRATCH is).
  */
 static void gen_scrub(struct bf_prog *p)
