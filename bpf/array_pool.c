@@ -13,18 +13,25 @@
 static struct bf_array spares[SPARES];
 static unsigned int nr_spares;
 
-/* Eight sizes per power of two: at most 1/8 more than asked for. */
+size_t bf_round_eighths(size_t n)
+{
+	size_t step = 1;
+
+	while (step < n / 8)
+		step *= 2;
+	if (n > SIZE_MAX - step)
+		return n;
+	return (n + step - 1) / step * step;
+}
+
 uint32_t bf_array_pool_round(uint32_t count)
 {
-	uint32_t step = 1;
+	size_t rounded;
 
 	if (count <= 64)
 		return count ? count : 1;
-	while (step < count / 8)
-		step *= 2;
-	if (count > UINT32_MAX - step)
-		return count;
-	return (count + step - 1) / step * step;
+	rounded = bf_round_eighths(count);
+	return rounded > UINT32_MAX ? count : (uint32_t)rounded;
 }
 
 static size_t array_size(const struct bf_array *a)

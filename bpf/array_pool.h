@@ -17,6 +17,7 @@
 #ifndef BPFILTER_BPF_ARRAY_POOL_H
 #define BPFILTER_BPF_ARRAY_POOL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define BF_CLASS_ARRAYS 4 /* bloom, shapes, tables, cands */
@@ -32,6 +33,12 @@ struct bf_arrays {
 	struct bf_array a[BF_CLASS_ARRAYS];
 	unsigned int n;
 };
+
+/*
+ * n rounded up to one of eight sizes per power of two (less than a quarter
+ * more), so that a slightly larger request fits what a smaller one left.
+ */
+size_t bf_round_eighths(size_t n);
 
 /* count, rounded up to one of a few sizes per power of two (at least 1). */
 uint32_t bf_array_pool_round(uint32_t count);

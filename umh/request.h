@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../bpf/array_pool.h"
 #include "../sockopt/wire.h"
 #include "peer.h"
 
@@ -41,13 +42,9 @@ struct bf_response {
  */
 static inline size_t bf_buffer_size(size_t len)
 {
-	size_t step = 1;
-
 	if (len <= 4096)
 		return len ? len : 1;
-	while (step < len / 8)
-		step *= 2;
-	return (len + step - 1) / step * step;
+	return bf_round_eighths(len);
 }
 
 #endif /* BPFILTER_UMH_REQUEST_H */
