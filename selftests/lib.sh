@@ -43,8 +43,11 @@ bf_finish() {
 }
 
 # Start bpfilterd in this sandbox and wait for its socket.
-bf_daemon_start() {
-	"$BF_OBJTREE/umh/bpfilterd" "$@" 2>>"$BF_LOG" &
+bf_daemon_start() { bf_daemon_run "$BF_OBJTREE/umh/bpfilterd" "$@"; }
+
+# The same, bpfilterd started by a command that execs it (setpriv ...).
+bf_daemon_run() {
+	"$@" 2>>"$BF_LOG" &
 	BF_DAEMON_PID=$!
 	for _ in $(seq 100); do
 		[ -S /run/bpfilter/daemon.sock ] && return 0

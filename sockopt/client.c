@@ -3,6 +3,7 @@
  * Client side of the bpfilter wire protocol.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,37 +39,72 @@ static int connect_daemon(void)
 	return fd;
 }
 
-static int send_request(int fd, const struct bf_call *call)
+/* Sent straight from the caller's memory: a bad pointer is -EFAULT. */
+static int send_payload(int fd, const struct bf_call *call)
 {
-	struct bf_req_hdr hdr;
-	int err;
-
 	bf_io_make_room(fd, call->payload_len);
-
-	bf_wire_init_req(&hdr, call->type, call->optname, call->optlen, call->payload_len);
-	err = bf_io_send_with_fd(fd, &hdr, sizeof(hdr), call->nsfd);
-	if (err)
-		return err;
-	/* Sent straight from the caller's memory: a bad pointer is -EFAULT. */
 	return bf_io_write_full(fd, call->payload, call->payload_len);
 }
 
-static int recv_reply(int fd, const struct bf_call *call, struct bf_reply *reply)
+/*
+ * The header, then the payload; or, for a large payload or answer, the
+ * header and where the buffers are, in one message (BF_REQ_REMOTE).
+ */
+static int send_request(int fd, const struct bf_call *call, bool remote)
+{
+	struct {
+		struct bf_req_hdr hdr;
+		struct bf_req_remote remote;
+	} head = { 0 };
+	int err;
+
+	bf_wire_init_req(&head.hdr, call->type, call->optname, call->optlen, call->payload_len);
+	if (remote) {
+		head.hdr.flags = BF_REQ_REMOTE;
+		head.remote.payload = (uintptr_t)call->payload;
+		head.remote.out = (uintptr_t)call->out_base;
+		head.remote.out_cap = call->out_cap;
+		return bf_io_send_with_fd(fd, &head, sizeof(head), call->nsfd);
+	}
+	err = bf_io_send_with_fd(fd, &head.hdr, sizeof(head.hdr), call->nsfd);
+	if (err)
+		return err;
+	return send_payload(fd, call);
+}
+
+static int recv_header(int fd, struct bf_resp_hdr *hdr)
+{
+	int err = bf_io_read_full(fd, hdr, sizeof(*hdr));
+
+	if (err)
+		return err == -EFAULT ? -EPROTO : err;
+	return bf_wire_check_resp(hdr) ? -EPROTO : 0;
+}
+
+static int recv_reply(int fd, const struct bf_call *call, bool remote, struct bf_reply *reply)
 {
 	struct bf_resp_hdr hdr;
 	int err;
 
-	err = bf_io_read_full(fd, &hdr, sizeof(hdr));
+	err = recv_header(fd, &hdr);
+	if (!err && remote && (hdr.flags & BF_RESP_SEND_PAYLOAD)) {
+		/* the daemon may not read our memory: it gets the payload sent */
+		err = send_payload(fd, call);
+		if (!err)
+			err = recv_header(fd, &hdr);
+	}
 	if (err)
-		return err == -EFAULT ? -EPROTO : err;
-	if (bf_wire_check_resp(&hdr))
-		return -EPROTO;
+		return err;
+	if (hdr.flags & BF_RESP_SEND_PAYLOAD)
+		return -EPROTO; /* asked for what it has, or was sent */
+	if ((hdr.flags & BF_RESP_OUT_WRITTEN) && !remote)
+		return -EPROTO; /* it was not told where */
 	if ((uint64_t)hdr.out_offset + hdr.out_len > call->out_cap)
 		return -EPROTO;
 	reply->ret = hdr.ret;
-	reply->flags = hdr.flags;
+	reply->flags = hdr.flags & ~BF_RESP_OUT_WRITTEN;
 	reply->out_len = hdr.out_len;
-	if (hdr.out_len) {
+	if (hdr.out_len && !(hdr.flags & BF_RESP_OUT_WRITTEN)) {
 		err = bf_io_read_full(fd, (char *)call->out_base + hdr.out_offset, hdr.out_len);
 		if (err)
 			return err;
@@ -80,19 +116,21 @@ static int recv_reply(int fd, const struct bf_call *call, struct bf_reply *reply
 
 int bf_client_call(const struct bf_call *call, struct bf_reply *reply)
 {
+	bool remote = call->payload_len >= BF_WIRE_REMOTE_MIN ||
+		      call->out_cap >= BF_WIRE_REMOTE_MIN;
 	int fd, err;
 
 	memset(reply, 0, sizeof(*reply));
 	fd = connect_daemon();
 	if (fd < 0)
 		return fd;
-	err = send_request(fd, call);
+	err = send_request(fd, call, remote);
 	/*
 	 * A request refused from its header alone is answered before the
 	 * payload is read: the answer waits in our queue even if sending broke.
 	 */
 	if (!err || err == -EPIPE || err == -ECONNRESET)
-		err = recv_reply(fd, call, reply);
+		err = recv_reply(fd, call, remote, reply);
 	close(fd);
 	return err;
 }

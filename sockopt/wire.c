@@ -14,7 +14,7 @@ int bf_wire_check_req(const struct bf_req_hdr *hdr)
 {
 	if (hdr->magic != BF_WIRE_MAGIC || hdr->version != BF_WIRE_VERSION)
 		return -EPROTO;
-	if (hdr->type == 0 || hdr->type >= __BF_REQ_MAX || hdr->reserved)
+	if (hdr->type == 0 || hdr->type >= __BF_REQ_MAX || (hdr->flags & ~BF_REQ_REMOTE))
 		return -EINVAL;
 	if (hdr->payload_len > BF_WIRE_MAX_PAYLOAD)
 		return -EMSGSIZE;
@@ -25,7 +25,11 @@ int bf_wire_check_resp(const struct bf_resp_hdr *hdr)
 {
 	if (hdr->magic != BF_WIRE_MAGIC || hdr->version != BF_WIRE_VERSION)
 		return -EPROTO;
-	if (hdr->flags & ~BF_RESP_PASSTHROUGH)
+	if (hdr->flags & ~(BF_RESP_PASSTHROUGH | BF_RESP_SEND_PAYLOAD | BF_RESP_OUT_WRITTEN))
+		return -EINVAL;
+	/* a request for the payload carries nothing else */
+	if ((hdr->flags & BF_RESP_SEND_PAYLOAD) &&
+	    (hdr->flags != BF_RESP_SEND_PAYLOAD || hdr->ret || hdr->out_len || hdr->msg_len))
 		return -EINVAL;
 	/* A result is 0 or a negative errno; nothing else comes back. */
 	if (hdr->ret > 0 || hdr->ret < -4095)

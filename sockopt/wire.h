@@ -5,10 +5,12 @@
  *
  * One request and one response per connection, both length-prefixed:
  *
- *   request:  struct bf_req_hdr, payload_len bytes of payload, and the
- *             client's own socket (SCM_RIGHTS) whose netns is the target
- *   response: struct bf_resp_hdr, out_len bytes of output, msg_len bytes of
- *             text for the user (no NUL)
+ *   request:  struct bf_req_hdr, payload_len bytes of payload (or, with
+ *             BF_REQ_REMOTE, where it is), and the client's own socket
+ *             (SCM_RIGHTS) whose netns is the target
+ *   response: struct bf_resp_hdr, out_len bytes of output (unless
+ *             BF_RESP_OUT_WRITTEN), msg_len bytes of text for the user (no
+ *             NUL)
  *
  * Integers are in host byte order: both ends are on the same machine. Every
  * field is checked against the limits below before anything is allocated.
@@ -44,11 +46,37 @@ struct bf_req_hdr {
 	int32_t optname;
 	uint32_t optlen; /* the caller's optlen */
 	uint32_t payload_len;
+	uint32_t flags; /* BF_REQ_*; others must be zero */
+};
+
+/*
+ * The client's buffers are read and written in place: a struct bf_req_remote
+ * follows the header instead of the payload, and the daemon reads the
+ * payload and writes a large answer with process_vm_readv()/writev(): one
+ * copy where a socket makes two and allocates the bytes in between (about
+ * 1 ms for a 1.5 MB table here). A daemon that may not (it lacks
+ * CAP_SYS_PTRACE over the client, a filter denies the calls) answers first
+ * with BF_RESP_SEND_PAYLOAD: the client then sends the payload on the
+ * socket; and an answer it cannot write there follows the header as usual.
+ */
+#define BF_REQ_REMOTE 0x1
+
+struct bf_req_remote {
+	uint64_t payload; /* where the payload_len bytes of payload are */
+	uint64_t out; /* the caller's output buffer */
+	uint32_t out_cap; /* its size */
 	uint32_t reserved; /* must be zero */
 };
 
+/* Requests with this much payload or room for output use BF_REQ_REMOTE. */
+#define BF_WIRE_REMOTE_MIN (64u << 10)
+
 /* The kernel's table is the one to ask: the shim calls the real sockopt. */
 #define BF_RESP_PASSTHROUGH 0x1
+/* Not an answer yet: send the payload on the socket, then read the answer. */
+#define BF_RESP_SEND_PAYLOAD 0x2
+/* The out_len bytes of output are in the caller's buffer already (BF_REQ_REMOTE). */
+#define BF_RESP_OUT_WRITTEN 0x4
 
 struct bf_resp_hdr {
 	uint32_t magic;

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/nsfs.h>
@@ -78,17 +79,32 @@ static bool caps_apply(pid_t pid, int sockfd)
 	return ok;
 }
 
+/* The peer's pidfd, or -1 (a kernel without SO_PEERPIDFD). */
+static int peer_pidfd(int conn)
+{
+	socklen_t len = sizeof(int);
+	int pidfd;
+
+	return getsockopt(conn, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) ? -1 : pidfd;
+}
+
+/* Whether the process of pidfd has not been reaped: its pid is still its own. */
+static bool pidfd_alive(int pidfd)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+}
+
 /* True unless the peer is known to have exited (its pid may be reused). */
 static bool peer_still_there(int conn)
 {
-	socklen_t len = sizeof(int);
-	int pidfd, ret;
+	int pidfd = peer_pidfd(conn);
+	bool alive;
 
-	if (getsockopt(conn, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len))
+	if (pidfd < 0)
 		return true; /* kernel without SO_PEERPIDFD: nothing better to do */
-	ret = syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0);
+	alive = pidfd_alive(pidfd);
 	close(pidfd);
-	return ret == 0;
+	return alive;
 }
 
 int bf_peer_authorize(int conn, int sockfd, struct bf_peer *peer)
@@ -112,4 +128,49 @@ int bf_peer_authorize(int conn, int sockfd, struct bf_peer *peer)
 		return -EPERM;
 	}
 	return 0;
+}
+
+/*
+ * Copy len bytes between buf and addr in the peer's memory. A pid names the
+ * peer until it has exited and been reaped: the pidfd is checked before a
+ * write (the whole pid space would have to cycle between the check and the
+ * write for another process to get it) and after a read (which is then
+ * known to have been the peer's).
+ */
+static int peer_copy(int conn, pid_t pid, uint64_t addr, void *buf, size_t len, bool write)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	int pidfd = peer_pidfd(conn), ret = 0;
+	ssize_t n;
+
+	/* without a pidfd, pid could name another process by the time we copy */
+	if (pidfd < 0)
+		return -EPERM;
+	if (write && !pidfd_alive(pidfd)) {
+		close(pidfd);
+		return -ESRCH;
+	}
+	n = write ? process_vm_writev(pid, &local, 1, &remote, 1, 0) :
+		    process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EFAULT; /* the end of the range is not mapped */
+	if (!write && !pidfd_alive(pidfd))
+		ret = -ESRCH;
+	close(pidfd);
+	if (ret && ret != -EFAULT && ret != -ESRCH)
+		ret = -EPERM; /* EPERM, ENOMEM...: the socket will do */
+	return ret;
+}
+
+int bf_peer_read(int conn, pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	return peer_copy(conn, pid, addr, buf, len, false);
+}
+
+int bf_peer_write(int conn, pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	return peer_copy(conn, pid, addr, (void *)buf, len, true);
 }

@@ -15,6 +15,8 @@
 
 struct bf_request {
 	struct bf_req_hdr hdr;
+	/* where the client's buffers are, with BF_REQ_REMOTE */
+	struct bf_req_remote remote;
 	const void *payload;
 	/* the payload's buffer: a handler that keeps it sets *keep to NULL */
 	void **keep;

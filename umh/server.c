@@ -23,19 +23,44 @@
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
-static void send_response(int conn, const struct bf_response *resp)
+/*
+ * Write the output in the client's buffer if it said where (BF_REQ_REMOTE)
+ * and it is large; 0, or nonzero to send it on the socket.
+ */
+static int write_output(int conn, const struct bf_request *req, const struct bf_response *resp)
+{
+	int ret;
+
+	if (!req || !(req->hdr.flags & BF_REQ_REMOTE) || resp->out_len < BF_WIRE_REMOTE_MIN ||
+	    (uint64_t)resp->out_offset + resp->out_len > req->remote.out_cap)
+		return -1;
+	ret = bf_peer_write(conn, req->peer.pid, req->remote.out + resp->out_offset, resp->out,
+			    resp->out_len);
+	if (ret)
+		bf_dbg("cannot write pid %d's memory (%s): sending the answer", req->peer.pid,
+		       strerror(-ret));
+	return ret;
+}
+
+/* The answer to req (NULL: refused before the header was known good). */
+static void send_response(int conn, const struct bf_request *req, const struct bf_response *resp)
 {
 	struct bf_resp_hdr hdr;
 	uint32_t msg_len = strnlen(resp->msg, sizeof(resp->msg));
+	uint32_t sent_len = resp->out_len;
 
-	bf_io_make_room(conn, sizeof(hdr) + resp->out_len + msg_len);
 	bf_wire_init_resp(&hdr, resp->ret);
 	hdr.flags = resp->flags;
 	hdr.out_offset = resp->out_offset;
 	hdr.out_len = resp->out_len;
 	hdr.msg_len = msg_len;
+	if (resp->out_len && !write_output(conn, req, resp)) {
+		hdr.flags |= BF_RESP_OUT_WRITTEN;
+		sent_len = 0;
+	}
+	bf_io_make_room(conn, sizeof(hdr) + sent_len + msg_len);
 	if (bf_io_write_full(conn, &hdr, sizeof(hdr)) ||
-	    bf_io_write_full(conn, resp->out, resp->out_len) ||
+	    bf_io_write_full(conn, resp->out, sent_len) ||
 	    bf_io_write_full(conn, resp->msg, msg_len))
 		bf_dbg("client went away before reading its answer");
 }
@@ -68,6 +93,40 @@ static void set_timeouts(int conn)
 	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/*
+ * The payload: sent after the header, or read in the client's memory
+ * (BF_REQ_REMOTE), or asked for when that is not allowed. Returns 0, or -1
+ * when the request ends here (answered, or the client gone).
+ */
+static int read_payload(int conn, struct bf_request *req, void *payload, struct bf_response *resp)
+{
+	struct bf_response ask = { .flags = BF_RESP_SEND_PAYLOAD };
+	uint32_t len = req->hdr.payload_len;
+	int ret;
+
+	if (!(req->hdr.flags & BF_REQ_REMOTE))
+		return bf_io_read_full(conn, payload, len) ? -1 : 0;
+	if (bf_io_read_full(conn, &req->remote, sizeof(req->remote)))
+		return -1;
+	ret = req->remote.reserved ? -EINVAL : 0;
+	if (!ret)
+		ret = bf_peer_read(conn, req->peer.pid, req->remote.payload, payload, len);
+	if (ret == 0)
+		return 0;
+	if (ret == -EFAULT || ret == -EINVAL) {
+		/* -EFAULT as the kernel's copy_from_user() of a bad optval */
+		resp->ret = ret;
+		send_response(conn, NULL, resp);
+		return -1;
+	}
+	if (ret == -ESRCH)
+		return -1;
+	bf_dbg("cannot read pid %d's memory (%s): asking for the payload", req->peer.pid,
+	       strerror(-ret));
+	send_response(conn, NULL, &ask);
+	return bf_io_read_full(conn, payload, len) ? -1 : 0;
+}
+
 static void handle_conn(const struct bf_opts *opts, int conn)
 {
 	struct bf_response resp = { 0 };
@@ -84,24 +143,24 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 	if (resp.ret) {
 		/* Refused from the header alone: nothing is read or allocated. */
 		bf_dbg("request refused: %s", strerror(-resp.ret));
-		send_response(conn, &resp);
+		send_response(conn, NULL, &resp);
 		goto out;
 	}
 	payload = malloc(bf_buffer_size(req.hdr.payload_len));
 	if (!payload) {
 		resp.ret = -ENOMEM;
-		send_response(conn, &resp);
+		send_response(conn, NULL, &resp);
 		goto out;
 	}
-	if (bf_io_read_full(conn, payload, req.hdr.payload_len))
-		goto out; /* died mid-request: nothing changes */
+	if (read_payload(conn, &req, payload, &resp))
+		goto out; /* answered, or died mid-request: nothing changes */
 	req.payload = payload;
 	req.keep = &payload;
 	req.sockfd = nsfd;
 	bf_dbg("pid %d: type %u optname %d optlen %u", req.peer.pid, req.hdr.type, req.hdr.optname,
 	       req.hdr.optlen);
 	dispatch(opts, &req, &resp);
-	send_response(conn, &resp);
+	send_response(conn, &req, &resp);
 out:
 	free(resp.out);
 	free(payload);

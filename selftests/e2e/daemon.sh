@@ -69,6 +69,27 @@ out=$("$ipt" -S 2>&1)
 bf_check "--no-iptables refuses iptables" grep -q "iptables front-end is disabled" <<<"$out"
 bf_daemon_stop
 
+# Large payloads and answers stay in the client's memory, the daemon reads
+# and writes them there; a daemon that may not (a seccomp filter, a security
+# module) has them sent over the socket instead.
+for i in $(seq 1000); do echo "-A INPUT -s 10.9.$((i / 256)).$((i % 256))/32 -j DROP"; done |
+	sed '1i *filter' | sed '$a COMMIT' >"$BF_LOG.rules"
+bf_check "restarts unable to read or write other processes" bf_daemon_run \
+	"$here/../tools/deny_syscall.py" process_vm_readv,process_vm_writev \
+	"$BF_OBJTREE/umh/bpfilterd" -v debug
+bf_check "a 1000-rule restore applies" "$ipt-restore" "$BF_LOG.rules"
+bf_check "... all its rules listed" test "$("$ipt" -S INPUT | grep -c '^-A INPUT')" = 1000
+bf_check "... the table sent over the socket" grep -q "asking for the payload" "$BF_LOG"
+bf_check "... and so the listing" grep -q "sending the answer" "$BF_LOG"
+bf_daemon_stop
+bf_check "restarts able to" bf_daemon_start -v debug
+: >"$BF_LOG"
+bf_check "an append applies" "$ipt" -A INPUT -s 10.9.9.9 -j DROP
+bf_check "... after the 1000 restored" test "$("$ipt" -S INPUT | grep -c '^-A INPUT')" = 1001
+bf_check "... the table and the listing copied in place" \
+	bash -c '! grep -q "asking for the payload\|sending the answer" "$1"' _ "$BF_LOG"
+bf_daemon_stop
+
 bf_check "--bpffs-path on a non-bpffs is refused" \
 	bash -c '! "$1" --bpffs-path /run 2>/dev/null' _ "$BF_OBJTREE/umh/bpfilterd"
 out=$("$BF_OBJTREE/umh/bpfilterd" --bogus 2>&1)
@@ -76,5 +97,5 @@ bf_check "an unknown flag is refused with usage" grep -q "Usage\|Try" <<<"$out"
 bf_check "--usage prints the flags" bash -c '"$1" --usage | grep -q -- --bpffs-path' _ \
 	"$BF_OBJTREE/umh/bpfilterd"
 
-rm -f "$BF_LOG" "$BF_LOG.t"
+rm -f "$BF_LOG" "$BF_LOG.t" "$BF_LOG.rules"
 bf_finish

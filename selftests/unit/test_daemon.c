@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -212,6 +213,73 @@ TEST_F(daemon, zero_counters_replace_is_einval)
 	bf_wire_init_req(&msg.h, BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE, sizeof(msg.repl),
 			 sizeof(msg.repl));
 	EXPECT_EQ(-EINVAL, raw_exchange(&msg, sizeof(msg), self->sock));
+}
+
+/* A request whose payload the daemon reads at addr in our memory. */
+static int remote_exchange(int type, int optname, uint32_t len, const void *addr, int passfd,
+			   struct bf_resp_hdr *resp)
+{
+	struct {
+		struct bf_req_hdr h;
+		struct bf_req_remote remote;
+	} msg = { 0 };
+	int fd = connect_daemon(), ret = 1;
+
+	if (fd < 0)
+		return 2;
+	bf_wire_init_req(&msg.h, type, optname, len, len);
+	msg.h.flags = BF_REQ_REMOTE;
+	msg.remote.payload = (uintptr_t)addr;
+	if (bf_io_send_with_fd(fd, &msg, sizeof(msg), passfd) == 0 &&
+	    bf_io_read_full(fd, resp, sizeof(*resp)) == 0)
+		ret = resp->ret;
+	close(fd);
+	return ret;
+}
+
+TEST_F(daemon, remote_payload_at_a_bad_address_is_efault)
+{
+	struct bf_resp_hdr resp;
+
+	EXPECT_EQ(-EFAULT, remote_exchange(BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE, 4096, (void *)16,
+					   self->sock, &resp));
+}
+
+TEST_F(daemon, remote_payload_past_the_mapping_is_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct ipt_replace *repl;
+	struct bf_resp_hdr resp;
+	char *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	/* a header that would be valid, its entries past the end of the page */
+	repl = (struct ipt_replace *)(map + page - sizeof(*repl));
+	memset(repl, 0, sizeof(*repl));
+	strcpy(repl->name, "filter");
+	repl->size = 4096;
+	repl->num_counters = self->entries;
+	EXPECT_EQ(-EFAULT, remote_exchange(BF_REQ_SETSOCKOPT, IPT_SO_SET_REPLACE,
+					   sizeof(*repl) + 4096, repl, self->sock, &resp));
+	munmap(map, page);
+}
+
+TEST_F(daemon, remote_payload_is_read_without_being_sent)
+{
+	size_t len = sizeof(struct xt_counters_info) + self->entries * sizeof(struct xt_counters);
+	struct xt_counters_info *info = calloc(1, len);
+	struct bf_resp_hdr resp;
+
+	ASSERT_NE(NULL, info);
+	strcpy(info->name, "filter");
+	info->num_counters = self->entries;
+	/* zero counters added: the answer comes without asking for the bytes */
+	EXPECT_EQ(0, remote_exchange(BF_REQ_SETSOCKOPT, IPT_SO_SET_ADD_COUNTERS, len, info,
+				     self->sock, &resp));
+	EXPECT_EQ(0, resp.flags);
+	free(info);
 }
 
 TEST_HARNESS_MAIN

@@ -57,8 +57,10 @@ TEST(request_header_bad_fields_are_einval)
 	h.type = __BF_REQ_MAX;
 	EXPECT_EQ(-EINVAL, bf_wire_check_req(&h));
 	h = valid_req();
-	h.reserved = 1;
+	h.flags = 0x2;
 	EXPECT_EQ(-EINVAL, bf_wire_check_req(&h));
+	h.flags = BF_REQ_REMOTE;
+	EXPECT_EQ(0, bf_wire_check_req(&h));
 }
 
 TEST(request_payload_over_limit_is_emsgsize)
@@ -94,6 +96,25 @@ TEST(response_header_checks)
 	h = valid_resp();
 	h.magic = 0;
 	EXPECT_EQ(-EPROTO, bf_wire_check_resp(&h));
+}
+
+TEST(response_asking_for_the_payload_carries_nothing_else)
+{
+	struct bf_resp_hdr h = valid_resp();
+
+	h.flags = BF_RESP_SEND_PAYLOAD;
+	EXPECT_EQ(0, bf_wire_check_resp(&h));
+	h.flags |= BF_RESP_PASSTHROUGH;
+	EXPECT_EQ(-EINVAL, bf_wire_check_resp(&h));
+	h.flags = BF_RESP_SEND_PAYLOAD;
+	h.ret = -EPERM;
+	EXPECT_EQ(-EINVAL, bf_wire_check_resp(&h));
+	h.ret = 0;
+	h.out_len = 4;
+	EXPECT_EQ(-EINVAL, bf_wire_check_resp(&h));
+	h.out_len = 0;
+	h.msg_len = 4;
+	EXPECT_EQ(-EINVAL, bf_wire_check_resp(&h));
 }
 
 TEST(io_roundtrip_passes_socket)
