@@ -100,6 +100,60 @@ int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32
 	return 0;
 }
 
+int bf_class_add_runs(struct bf_class_maps *m, const struct bf_run_key *k, const uint32_t *values,
+		      unsigned int count)
+{
+	int ret = GROW(m, run_keys, count, m->max_entries);
+
+	if (!ret)
+		ret = GROW(m, run_values, count, m->max_entries);
+	if (ret)
+		return ret;
+	memcpy(&m->run_keys[m->nr_run_keys], k, count * sizeof(*k));
+	memcpy(&m->run_values[m->nr_run_values], values, count * sizeof(*values));
+	m->nr_run_keys += count;
+	m->nr_run_values += count;
+	return 0;
+}
+
+int bf_class_record_run(struct bf_class_maps *m, uint32_t run, void *source, size_t len,
+			unsigned int first_key)
+{
+	int ret = GROW(m, records, 1, m->max_entries);
+
+	if (ret) {
+		free(source);
+		return ret;
+	}
+	m->records[m->nr_records++] = (struct bf_run_record){
+		.run = run,
+		.source = source,
+		.source_len = len,
+		.first_key = first_key,
+		.nr_keys = m->nr_run_keys - first_key,
+	};
+	return 0;
+}
+
+static void free_records(struct bf_run_record *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].source);
+	free(r);
+}
+
+const struct bf_run_record *bf_runs_trie_record(const struct bf_runs_trie *t, uint32_t run)
+{
+	unsigned int i;
+
+	for (i = 0; t && i < t->nr_records; i++)
+		if (t->records[i].run == run)
+			return &t->records[i];
+	return NULL;
+}
+
 /* count zeroed entries past *nr in array a: the index of the first, or -errno */
 static int add_zeroed(unsigned int *nr, unsigned int count, unsigned int limit, unsigned int *cap,
 		      void **a, size_t a_size)
@@ -182,6 +236,7 @@ void bf_runs_trie_release(struct bf_runs_trie *t)
 {
 	free(t->keys);
 	free(t->values);
+	free_records(t->records, t->nr_records);
 	if (t->fd >= 0)
 		close(t->fd);
 	*t = (struct bf_runs_trie){ .fd = -1 };
@@ -217,8 +272,12 @@ static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 	keep->keys = m->run_keys;
 	keep->values = m->run_values;
 	keep->count = m->nr_run_keys;
+	keep->records = m->records;
+	keep->nr_records = m->nr_records;
 	m->run_keys = NULL;
 	m->run_values = NULL;
+	m->records = NULL;
+	m->nr_records = 0;
 	return 0;
 }
 
@@ -287,6 +346,7 @@ void bf_class_maps_release(struct bf_class_maps *m)
 			munmap(m->writes[i].mem, m->writes[i].size);
 	free(m->run_keys);
 	free(m->run_values);
+	free_records(m->records, m->nr_records);
 	free(m->bloom);
 	free(m->shapes);
 	free(m->tables);

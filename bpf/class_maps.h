@@ -39,6 +39,18 @@ struct bf_class_write {
 	bool unmap; /* once written: no table keeps the array (array_pool.h) */
 };
 
+/*
+ * What an address run's entries were computed from (classify.c's, opaque
+ * here) and where they are among the trie's: a run of the next table made
+ * from the same rules takes them as they are, without sorting them again.
+ */
+struct bf_run_record {
+	uint32_t run;
+	void *source;
+	size_t source_len;
+	unsigned int first_key, nr_keys;
+};
+
 struct bf_class_maps {
 	unsigned int max_entries; /* of each map, from the table's size */
 	unsigned int next_run;
@@ -47,6 +59,8 @@ struct bf_class_maps {
 	struct bf_run_key *run_keys;
 	uint32_t *run_values;
 	unsigned int nr_run_keys, cap_run_keys, nr_run_values, cap_run_values;
+	struct bf_run_record *records;
+	unsigned int nr_records, cap_records;
 	/* tuple runs (see tuple_run.c) */
 	int bloom_fd; /* array of u64: each run's filter of its keys */
 	uint64_t *bloom;
@@ -79,6 +93,14 @@ int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *pro
 
 /* Stage entries; each returns 0, -ENOMEM, or -E2BIG past max_entries. */
 int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value);
+int bf_class_add_runs(struct bf_class_maps *m, const struct bf_run_key *k, const uint32_t *values,
+		      unsigned int count);
+/*
+ * Record that run's entries, staged from first_key on, were computed from
+ * source (len bytes, malloc'ed: taken, even on error). 0 or -ENOMEM.
+ */
+int bf_class_record_run(struct bf_class_maps *m, uint32_t run, void *source, size_t len,
+			unsigned int first_key);
 /* A zeroed filter of words u64 for a run: its first word's index, or -errno. */
 int bf_class_add_bloom(struct bf_class_maps *m, unsigned int words);
 /* An empty hash table of entries for a run: its first entry's index, or -errno. */
@@ -98,10 +120,14 @@ struct bf_runs_trie {
 	struct bf_run_key *keys;
 	uint32_t *values;
 	unsigned int count;
+	struct bf_run_record *records;
+	unsigned int nr_records;
 	int fd; /* -1: none */
 };
 
 void bf_runs_trie_release(struct bf_runs_trie *t);
+/* The record of run in t (NULL: none, or no t). */
+const struct bf_run_record *bf_runs_trie_record(const struct bf_runs_trie *t, uint32_t run);
 
 /*
  * Make the maps for the staged entries, the runs trie shared with prev if

@@ -93,27 +93,55 @@ static int cmp_entry(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* The run's prefixes, each first occurrence only, sorted by (len, addr). */
-static struct run_entry *run_entries(const struct bf_gen *g, unsigned int start, unsigned int n,
-				     enum run_field field, unsigned int *count)
+/*
+ * What a run's entries are computed from: the field looked up, the other
+ * fields, and each rule's prefix and verdict in rule order.
+ */
+struct run_source {
+	uint32_t field;
+	struct ipt_ip rest;
+	uint32_t n;
+	struct run_entry e[];
+};
+
+static struct run_source *run_source(const struct bf_gen *g, unsigned int start, unsigned int n,
+				     enum run_field field, const struct ipt_ip *rest, size_t *len)
 {
-	struct run_entry *e = calloc(n, sizeof(*e));
+	struct run_source *src;
+	unsigned int i;
+
+	*len = sizeof(*src) + (size_t)n * sizeof(src->e[0]);
+	src = calloc(1, *len);
+	if (!src)
+		return NULL;
+	src->field = field;
+	src->rest = *rest;
+	src->n = n;
+	for (i = 0; i < n; i++) {
+		const struct xlate_rule *r = &g->ir->rules[start + i];
+		struct run_entry *e = &src->e[i];
+		struct ipt_ip other;
+		uint32_t mask;
+
+		split_ip(&r->entry->ip, field, &e->addr, &mask, &other);
+		e->len = bf_prefix_len(mask);
+		e->value = i | (r->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0);
+	}
+	return src;
+}
+
+/* The run's prefixes, each first occurrence only, sorted by (len, addr). */
+static struct run_entry *run_entries(const struct run_source *src, unsigned int *count)
+{
+	struct run_entry *e = malloc(src->n * sizeof(*e));
 	unsigned int i, out = 0;
 
 	if (!e)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		const struct xlate_rule *r = &g->ir->rules[start + i];
-		uint32_t mask;
-		struct ipt_ip rest;
-
-		split_ip(&r->entry->ip, field, &e[i].addr, &mask, &rest);
-		e[i].len = bf_prefix_len(mask);
-		e[i].value = i | (r->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0);
-	}
-	qsort(e, n, sizeof(*e), cmp_entry);
+	memcpy(e, src->e, src->n * sizeof(*e));
+	qsort(e, src->n, sizeof(*e), cmp_entry);
 	/* of equal prefixes, the first rule is the one that matches */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < src->n; i++)
 		if (!out || cmp_entry(&e[out - 1], &e[i]))
 			e[out++] = e[i];
 		else if ((e[i].value & BF_RUN_POS) < (e[out - 1].value & BF_RUN_POS))
@@ -150,7 +178,7 @@ static void inherit_covering(struct run_entry *e, unsigned int count)
 static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count, uint32_t run)
 {
 	unsigned int i;
-	int ret = bf_class_maps_want_runs(g->cls, g->out);
+	int ret = 0;
 
 	for (i = 0; !ret && i < count; i++) {
 		struct bf_run_key k = { .prefixlen = 32 + e[i].len,
@@ -159,6 +187,31 @@ static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count
 
 		ret = bf_class_add_run(g->cls, &k, e[i].value);
 	}
+	return ret;
+}
+
+/*
+ * Stage the entries of run from src: the ones the table in force staged
+ * from the same source (an append or a change elsewhere leaves a blocklist
+ * as it was), else sorted and computed.
+ */
+static int stage_run(struct bf_gen *g, const struct run_source *src, size_t len, uint32_t run)
+{
+	const struct bf_runs_trie *prev = g->out->prev_trie;
+	const struct bf_run_record *rec = bf_runs_trie_record(prev, run);
+	struct run_entry *e;
+	unsigned int count;
+	int ret;
+
+	if (rec && rec->source_len == len && !memcmp(rec->source, src, len))
+		return bf_class_add_runs(g->cls, &prev->keys[rec->first_key],
+					 &prev->values[rec->first_key], rec->nr_keys);
+	e = run_entries(src, &count);
+	if (!e)
+		return -ENOMEM;
+	inherit_covering(e, count);
+	ret = stage(g, e, count, run);
+	free(e);
 	return ret;
 }
 
@@ -211,9 +264,10 @@ void bf_run_memo_put(struct bf_gen *g, unsigned int start, const struct bf_run_m
 static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo *memo)
 {
 	enum run_field field = RUN_SRC;
-	unsigned int n = run_length(g, start, RUN_SRC), count;
-	struct run_entry *e;
+	unsigned int n = run_length(g, start, RUN_SRC), first;
+	struct run_source *src;
 	uint32_t addr, mask;
+	size_t len;
 	int ret;
 
 	if (g->memo[start] && !g->memo[start]->tuple) {
@@ -227,15 +281,21 @@ static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo 
 	memo->len = n;
 	if (n < BF_RUN_MIN)
 		return 0;
-	e = run_entries(g, start, n, field, &count);
-	if (!e)
-		return -ENOMEM;
-	inherit_covering(e, count);
 	memo->run = g->cls->next_run++;
 	memo->field = field;
 	split_ip(&g->ir->rules[start].entry->ip, field, &addr, &mask, &memo->rest);
-	ret = stage(g, e, count, memo->run);
-	free(e);
+	src = run_source(g, start, n, field, &memo->rest, &len);
+	if (!src)
+		return -ENOMEM;
+	first = g->cls->nr_run_keys;
+	ret = bf_class_maps_want_runs(g->cls, g->out);
+	if (!ret)
+		ret = stage_run(g, src, len, memo->run);
+	if (ret) {
+		free(src);
+		return ret;
+	}
+	ret = bf_class_record_run(g->cls, memo->run, src, len, first);
 	if (!ret)
 		bf_run_memo_put(g, start, memo);
 	return ret;
