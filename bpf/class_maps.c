@@ -87,19 +87,6 @@ static int grow(unsigned int nr, unsigned int more, unsigned int limit, unsigned
 	grow((m)->nr_##field, more, limit, &(m)->cap_##field, (void **)&(m)->field, \
 	     sizeof(*(m)->field))
 
-int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value)
-{
-	int ret = GROW(m, run_keys, 1, m->max_entries);
-
-	if (!ret)
-		ret = GROW(m, run_values, 1, m->max_entries);
-	if (ret)
-		return ret;
-	m->run_keys[m->nr_run_keys++] = *k;
-	m->run_values[m->nr_run_values++] = value;
-	return 0;
-}
-
 int bf_class_add_runs(struct bf_class_maps *m, const struct bf_run_key *k, const uint32_t *values,
 		      unsigned int count)
 {
@@ -114,6 +101,11 @@ int bf_class_add_runs(struct bf_class_maps *m, const struct bf_run_key *k, const
 	m->nr_run_keys += count;
 	m->nr_run_values += count;
 	return 0;
+}
+
+int bf_class_add_run(struct bf_class_maps *m, const struct bf_run_key *k, uint32_t value)
+{
+	return bf_class_add_runs(m, k, &value, 1);
 }
 
 int bf_class_record_run(struct bf_class_maps *m, uint32_t run, void *source, size_t len,
