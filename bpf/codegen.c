@@ -127,12 +127,27 @@ void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, c
 	bf_label_bind(p, ok);
 }
 
+void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R6));
+	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
+	bf_emit(p, BF_CALL_KFUNC(g->kernel->kfunc_dynptr_from_skb));
+	bf_gen_call_failed(g, BPF_JNE, 0, fail, "bpf_dynptr_from_skb");
+}
+
 void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 {
 	struct bf_prog *p = &g->prog;
 
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, BF_STK_READ_LEN));
+	bf_gen_skb_dynptr(g, hotdrop);
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_READ_LEN));
 	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
@@ -141,22 +156,83 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 	bf_gen_call_failed(g, BPF_JNE, 0, hotdrop, "bpf_dynptr_read l4");
 }
 
+/* r0 = the kernel address in r1, readable at any offset (kernel_btf.h) */
+static void gen_bytes_at_r1(struct bf_gen *g)
+{
+	bf_emit(&g->prog, BF_MOV64_IMM(BF_R2, g->kernel->bytes_type));
+	bf_emit(&g->prog, BF_CALL_KFUNC(g->kernel->kfunc_rdonly_cast));
+}
+
+/* fp + off .. + len = the bytes at r0 */
+static void gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len)
+{
+	static const struct {
+		unsigned int bytes;
+		int size;
+	} words[] = { { 8, BPF_DW }, { 4, BPF_W }, { 2, BPF_H }, { 1, BPF_B } };
+	unsigned int done = 0, i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		for (; len - done >= words[i].bytes; done += words[i].bytes) {
+			bf_emit(p, BF_LDX_MEM(words[i].size, BF_R1, BF_R0, (int)done));
+			bf_emit(p, BF_STX_MEM(words[i].size, BF_FP, BF_R1, off + (int)done));
+		}
+	}
+}
+
+/* r1 = skb_headlen(skb): the bytes from skb->data a plain load may read */
+static void gen_headlen(struct bf_gen *g)
+{
+	const struct bf_kernel *k = g->kernel;
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R6, k->skb_data_len.off));
+	bf_emit(p, BF_ALU64_REG(BPF_SUB, BF_R1, BF_R2));
+}
+
+/*
+ * As skb_header_pointer(): the bytes are read where they are when in the
+ * skb's linear data (almost always), through a dynptr when in its pages.
+ */
+void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy, bf_label short_)
+{
+	const struct bf_kernel *k = g->kernel;
+	struct bf_prog *p = &g->prog;
+	bf_label paged = bf_label_new(p), done = bf_label_new(p);
+
+	gen_headlen(g);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_THOFF));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_R2));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, (int32_t)need));
+	bf_jmp_reg(p, BPF_JGT, BF_R3, BF_R1, paged);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
+	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
+	gen_bytes_at_r1(g);
+	gen_copy_from_r0(p, BF_STK_L4, copy);
+	bf_jmp(p, done);
+	bf_label_bind(p, paged);
+	bf_emit(p, BF_MOV64_IMM(BF_R2, (int32_t)need));
+	bf_gen_read_l4(g, short_);
+	bf_label_bind(p, done);
+}
+
 void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
 {
 	struct bf_prog *p = &g->prog;
 
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_FRAGOFF));
 	bf_jmp_imm(p, BPF_JNE, BF_R4, 0, nomatch);
-	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)len));
-	bf_gen_read_l4(g, hotdrop);
+	bf_gen_read_l4_fixed(g, len, len, hotdrop);
 }
 
 /* The prologue's instruction that loads ctx->state into r7. */
 #define PROLOGUE_STATE_LOAD 2
 
 /*
- * Read what every rule may look at: the dynptr on the skb, the IPv4 header,
- * the transport header offset, the fragment offset and skb->len.
+ * Read what every rule may look at: the IPv4 header, the transport header
+ * offset, the fragment offset and skb->len. ip_rcv() and the output paths
+ * leave the IPv4 header in the linear data, where ip_tables reads it too.
  */
 static void gen_prologue(struct bf_gen *g)
 {
@@ -167,21 +243,11 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, BF_STK_CTX));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R6, BF_R1, k->ctx_skb.off));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R1, k->ctx_state.off));
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R6));
-	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_CALL_KFUNC(k->kfunc_dynptr_from_skb));
-	bf_gen_call_failed(g, BPF_JNE, 0, drop, "bpf_dynptr_from_skb");
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_IPH));
-	bf_emit(p, BF_MOV64_IMM(BF_R2, sizeof(struct iphdr)));
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_MOV64_IMM(BF_R4, 0));
-	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_gen_call_failed(g, BPF_JNE, 0, drop, "bpf_dynptr_read ip");
+	gen_headlen(g);
+	bf_jmp_imm(p, BPF_JLT, BF_R1, sizeof(struct iphdr), drop);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
+	gen_bytes_at_r1(g);
+	gen_copy_from_r0(p, BF_STK_IPH, sizeof(struct iphdr));
 	bf_jmp(p, start);
 	/* Netfilter's IPv4 hooks only see packets with a whole IPv4 header. */
 	bf_label_bind(p, drop);

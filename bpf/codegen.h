@@ -23,7 +23,7 @@
 #include "kernel_btf.h"
 #include "prog.h"
 
-#define BF_STK_DYNPTR (-16) /* struct bpf_dynptr on the skb */
+#define BF_STK_DYNPTR (-16) /* struct bpf_dynptr on the skb, made when needed */
 #define BF_STK_IPH (-40) /* the 20-byte IPv4 header */
 #define BF_STK_THOFF (-48) /* u32: transport header offset (ihl * 4) */
 #define BF_STK_FRAGOFF (-56) /* u32: fragment offset, 0 for first fragments */
@@ -33,6 +33,7 @@
 #define BF_STK_SCRATCH (-200) /* 64 bytes for matches and targets */
 #define BF_STK_CTX (-208) /* the program's context, for the tail call to the next part */
 #define BF_STK_COUNTER (-216) /* u32: a counter's offset in its element, see bf_gen_count_key */
+#define BF_STK_READ_LEN (-224) /* u32: bf_gen_read_l4()'s length across a call */
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
 
@@ -164,6 +165,11 @@ void bf_gen_exit(struct bf_gen *g, int verdict);
 void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop);
 /* Read r2 bytes of the transport header into BF_STK_L4, else to hotdrop. */
 void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop);
+/* Copy the first copy bytes of the transport header into BF_STK_L4 once the
+ * packet is seen to hold need bytes of it (need >= copy), else to short_. */
+void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy, bf_label short_);
+/* BF_STK_DYNPTR = a read-only dynptr on the skb, else to fail */
+void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail);
 /* dst = a u16 in network order at fp+off, in host order */
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
 /* A kernel field of the object in reg src: dst = src->field (bitfields too). */

@@ -87,8 +87,9 @@ static void gen_uid(struct bf_gen *g)
 static void gen_data(struct bf_gen *g)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label fits = bf_label_new(p);
+	bf_label fits = bf_label_new(p), no_data = bf_label_new(p), done = bf_label_new(p);
 
+	bf_gen_skb_dynptr(g, no_data);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
 	bf_jmp_imm(p, BPF_JLE, BF_R2, BF_EVENT_DATA, fits);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, BF_EVENT_DATA));
@@ -101,6 +102,10 @@ static void gen_data(struct bf_gen *g)
 	bf_emit(p, BF_MOV64_IMM(BF_R4, 0));
 	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
 	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_jmp(p, done);
+	bf_label_bind(p, no_data);
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(data_len), 0));
+	bf_label_bind(p, done);
 }
 
 void bf_gen_event(struct bf_gen *g, const struct xlate_rule *r, uint32_t kind, bool with_uid)

@@ -65,6 +65,8 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		F(bpf_nf_ctx, state, ctx_state),
 		F(bpf_nf_ctx, skb, ctx_skb),
 		F(sk_buff, len, skb_len),
+		F(sk_buff, data_len, skb_data_len),
+		F(sk_buff, data, skb_data),
 		F(sk_buff, mark, skb_mark),
 		F(sk_buff, _nfct, skb_nfct),
 		F(sk_buff, pkt_type, skb_pkt_type),
@@ -101,12 +103,15 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		const char *name;
 		size_t off;
 	} kfuncs[] = {
+	/* clang-format off */
 #define K(n) { #n, offsetof(struct bf_kernel, kfunc_##n) }
 		K(dynptr_from_skb),
 		K(iter_num_new),
 		K(iter_num_next),
 		K(iter_num_destroy),
+		K(rdonly_cast),
 #undef K
+		/* clang-format on */
 	};
 	unsigned int i;
 	int id;
@@ -128,6 +133,12 @@ static int read_layout(const struct btf *btf, struct bf_kernel *k)
 		}
 		*(int32_t *)((char *)k + kfuncs[i].off) = id;
 	}
+	id = btf__find_by_name_kind(btf, "bpf_raw_tracepoint_args", BTF_KIND_STRUCT);
+	if (id < 0) {
+		snprintf(why, sizeof(why), "kernel BTF has no struct bpf_raw_tracepoint_args");
+		return -ENOENT;
+	}
+	k->bytes_type = id;
 	return 0;
 }
 

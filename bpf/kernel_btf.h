@@ -18,11 +18,18 @@ struct bf_field {
 
 struct bf_kernel {
 	int32_t kfunc_dynptr_from_skb;
+	/*
+	 * bpf_rdonly_cast() to bytes_type makes a kernel address readable at any
+	 * offset with the JIT's fault-tolerant loads: no helper call per read.
+	 * bytes_type is struct bpf_raw_tracepoint_args, a flexible array of u64
+	 * from offset 0 (uapi), which the verifier lets a load reach anywhere.
+	 */
+	int32_t kfunc_rdonly_cast, bytes_type;
 	/* open-coded loops the verifier checks once, not once per turn */
 	int32_t kfunc_iter_num_new, kfunc_iter_num_next, kfunc_iter_num_destroy;
 	struct bf_field ctx_state, ctx_skb;
-	struct bf_field skb_len, skb_mark, skb_nfct, skb_pkt_type, skb_sk, skb_dev, skb_head,
-		skb_mac_header, skb_network_header;
+	struct bf_field skb_len, skb_data_len, skb_data, skb_mark, skb_nfct, skb_pkt_type, skb_sk,
+		skb_dev, skb_head, skb_mac_header, skb_network_header;
 	struct bf_field state_hook, state_in, state_out, state_net;
 	struct bf_field dev_name, dev_type, dev_hard_header_len, dev_ifindex;
 	struct bf_field ct_status;

@@ -77,7 +77,7 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf
 		/* a TCP fragment at offset 1 would overwrite the flags */
 		bf_jmp_imm(p, BPF_JEQ, BF_R2, 1, too_short);
 		bf_jmp_imm(p, BPF_JNE, BF_R2, 0, none);
-		bf_emit(p, BF_MOV64_IMM(BF_R2, sizeof(struct tcphdr)));
+		bf_gen_read_l4_fixed(g, sizeof(struct tcphdr), 4, too_short);
 		bf_jmp(p, l4);
 	}
 	bf_label_bind(p, not_tcp);
@@ -86,10 +86,9 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf
 	} else {
 		bf_jmp_imm(p, BPF_JNE, BF_R1, IPPROTO_UDP, none);
 		bf_jmp_imm(p, BPF_JNE, BF_R2, 0, none);
-		bf_emit(p, BF_MOV64_IMM(BF_R2, sizeof(struct udphdr)));
+		bf_gen_read_l4_fixed(g, sizeof(struct udphdr), 4, too_short);
 	}
 	bf_label_bind(p, l4);
-	bf_gen_read_l4(g, too_short);
 	/* tcphdr and udphdr both begin with source and dest */
 	bf_gen_load_be16(g, BF_R1, BF_STK_L4);
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_SPORT));
