@@ -11,6 +11,7 @@
 #include "../xlate/table.h"
 #include "enforce.h"
 #include "events.h"
+#include "heap.h"
 #include "log.h"
 #include "netns.h"
 #include "opts.h"
@@ -19,28 +20,13 @@
 #include "server.h"
 #include "state.h"
 
-/*
- * Every replacement allocates a few buffers the size of the table (the
- * request, the table, its state file, the classifier's arrays) and frees
- * the previous ones. Served from fresh mmap()s, each of their pages would
- * fault on first touch, which costs microseconds per page on virtualised
- * machines: about 5 ms per replacement at 10,000 rules. Kept in the heap,
- * the pages of one replacement serve the next. The heap then holds the
- * largest replacement's memory until exit; the benchmark reports it.
- */
-static void keep_freed_memory(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's largest */
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
-
 int main(int argc, char **argv)
 {
 	struct bf_runtime rt;
 	struct bf_opts opts;
 	int ret;
 
-	keep_freed_memory();
+	bf_heap_init();
 	bf_opts_parse(&opts, argc, argv);
 	bf_log_set_debug(opts.verbose & BF_VERBOSE_DEBUG);
 	ret = bf_runtime_open(&rt, &opts);
@@ -79,7 +65,7 @@ int main(int argc, char **argv)
 	 * kernel without BTF fails each request that needs it, with the reason.
 	 */
 	bf_kernel(&(struct xlate_error){ 0 });
-	/* parsing it took megabytes that keep_freed_memory() would keep */
+	/* parsing it took megabytes that bf_heap_init() would keep */
 	malloc_trim(0);
 	ret = bf_server_run(&opts, rt.listen_fd);
 	if (ret)

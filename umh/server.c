@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "heap.h"
 #include "ipt.h"
 #include "log.h"
 #include "events.h"
@@ -23,6 +24,9 @@
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
+/* a payload this large is a table: fault in what its replacement will use */
+#define BF_PREFAULT_MIN (64u << 10)
+#define BF_PREFAULT_FACTOR 2
 /*
  * Write the output in the client's buffer if it said where (BF_REQ_REMOTE)
  * and it is large; 0, or nonzero to send it on the socket.
@@ -146,6 +150,8 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 		send_response(conn, NULL, &resp);
 		goto out;
 	}
+	if (req.hdr.payload_len >= BF_PREFAULT_MIN)
+		bf_heap_prefault(BF_PREFAULT_FACTOR * (size_t)req.hdr.payload_len);
 	payload = malloc(bf_buffer_size(req.hdr.payload_len));
 	if (!payload) {
 		resp.ret = -ENOMEM;
