@@ -27,24 +27,17 @@ void bf_heap_init(void)
 }
 
 /*
- * The first large request of a daemon still finds fresh pages: a page fault
- * each, 10 us here against about 0.5 us per page for the kernel filling a
- * range in one call. A block of that size taken from the heap, filled and
- * freed again stays in the heap (bf_heap_init()) for the allocations that
- * follow; its pages already present the second time, the call then only
- * walks the page tables.
+ * A daemon's first large request still finds fresh pages: a page fault
+ * each, 5.3 to 6.5 ms per 2 MB here, against 1.1 ms for the kernel filling
+ * the range in one call. Pages already present are only walked over.
  */
-void bf_heap_prefault(size_t bytes)
+void bf_heap_populate(void *buf, size_t len)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
-	char *block = malloc(bytes);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)buf + len) & ~(page - 1);
 
-	if (!block)
-		return;
-	start = ((uintptr_t)block + page - 1) & ~(page - 1);
-	end = ((uintptr_t)block + bytes) & ~(page - 1);
 	/* an older kernel refuses the advice: the pages then fault as before */
 	if (end > start)
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-	free(block);
 }

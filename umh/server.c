@@ -24,9 +24,8 @@
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
-/* a payload this large is a table: fault in what its replacement will use */
-#define BF_PREFAULT_MIN (64u << 10)
-#define BF_PREFAULT_FACTOR 2
+/* a payload this large is a table: its buffer is faulted in at once */
+#define BF_POPULATE_MIN (64u << 10)
 /*
  * Write the output in the client's buffer if it said where (BF_REQ_REMOTE)
  * and it is large; 0, or nonzero to send it on the socket.
@@ -150,14 +149,14 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 		send_response(conn, NULL, &resp);
 		goto out;
 	}
-	if (req.hdr.payload_len >= BF_PREFAULT_MIN)
-		bf_heap_prefault(BF_PREFAULT_FACTOR * (size_t)req.hdr.payload_len);
 	payload = malloc(bf_buffer_size(req.hdr.payload_len));
 	if (!payload) {
 		resp.ret = -ENOMEM;
 		send_response(conn, NULL, &resp);
 		goto out;
 	}
+	if (req.hdr.payload_len >= BF_POPULATE_MIN)
+		bf_heap_populate(payload, req.hdr.payload_len);
 	if (read_payload(conn, &req, payload, &resp))
 		goto out; /* answered, or died mid-request: nothing changes */
 	req.payload = payload;
