@@ -186,7 +186,7 @@ static void gen_headlen(struct bf_gen *g)
 	const struct bf_kernel *k = g->kernel;
 	struct bf_prog *p = &g->prog;
 
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_SKBLEN));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R6, k->skb_data_len.off));
 	bf_emit(p, BF_ALU64_REG(BPF_SUB, BF_R1, BF_R2));
 }
@@ -243,6 +243,8 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, BF_STK_CTX));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R6, BF_R1, k->ctx_skb.off));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R1, k->ctx_state.off));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
 	gen_headlen(g);
 	bf_jmp_imm(p, BPF_JLT, BF_R1, sizeof(struct iphdr), drop);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
@@ -260,8 +262,6 @@ static void gen_prologue(struct bf_gen *g)
 	bf_gen_load_be16(g, BF_R1, BF_IPH(frag_off));
 	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 0x1fff));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_FRAGOFF));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
 }
 
 void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss)

@@ -24,8 +24,7 @@
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
-/* a payload this large is a table: its buffer is faulted in at once */
-#define BF_POPULATE_MIN (64u << 10)
+
 /*
  * Write the output in the client's buffer if it said where (BF_REQ_REMOTE)
  * and it is large; 0, or nonzero to send it on the socket.
@@ -155,7 +154,8 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 		send_response(conn, NULL, &resp);
 		goto out;
 	}
-	if (req.hdr.payload_len >= BF_POPULATE_MIN)
+	/* a large payload is a table: its pages are faulted in at once */
+	if (req.hdr.payload_len >= BF_WIRE_REMOTE_MIN)
 		bf_heap_populate(payload, req.hdr.payload_len);
 	if (read_payload(conn, &req, payload, &resp))
 		goto out; /* answered, or died mid-request: nothing changes */
