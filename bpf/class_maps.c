@@ -13,7 +13,7 @@ void bf_class_maps_init(struct bf_class_maps *m, unsigned int max_entries)
 {
 	memset(m, 0, sizeof(*m));
 	m->max_entries = max_entries;
-	m->runs_fd = m->bloom_fd = m->shapes_fd = m->tables_fd = m->cands_fd = -1;
+	m->runs_fd = m->hashed_fd = m->bloom_fd = m->shapes_fd = m->tables_fd = m->cands_fd = -1;
 }
 
 /* A map the programs use, its fd kept until they are loaded: 0 or -errno. */
@@ -30,12 +30,17 @@ static int create(struct bf_hook_progs *progs, enum bpf_map_type type, const cha
 	return bf_hook_progs_keep_fd(progs, *fd);
 }
 
-int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs)
+int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs, bool hashed)
 {
-	if (m->runs_fd >= 0)
-		return 0;
-	return create(progs, BPF_MAP_TYPE_LPM_TRIE, "filter_runs", sizeof(struct bf_run_key),
-		      sizeof(uint32_t), m->max_entries, &m->runs_fd);
+	if (hashed && m->hashed_fd < 0)
+		/* a placeholder: the map made for the entries takes its fd */
+		return create(progs, BPF_MAP_TYPE_HASH, "filter_runs_h", sizeof(struct bf_run_key),
+			      sizeof(uint32_t), 1, &m->hashed_fd);
+	if (!hashed && m->runs_fd < 0)
+		return create(progs, BPF_MAP_TYPE_LPM_TRIE, "filter_runs",
+			      sizeof(struct bf_run_key), sizeof(uint32_t), m->max_entries,
+			      &m->runs_fd);
+	return 0;
 }
 
 /* A one-entry placeholder array of value_size, replaced at fill time. */
@@ -231,35 +236,83 @@ void bf_runs_trie_release(struct bf_runs_trie *t)
 	free_records(t->records, t->nr_records);
 	if (t->fd >= 0)
 		close(t->fd);
-	*t = (struct bf_runs_trie){ .fd = -1 };
+	if (t->hashed_fd >= 0)
+		close(t->hashed_fd);
+	*t = (struct bf_runs_trie){ .fd = -1, .hashed_fd = -1 };
 }
 
 static bool same_trie(const struct bf_class_maps *m, const struct bf_runs_trie *t)
 {
-	return t && t->fd >= 0 && t->count == m->nr_run_keys &&
+	/* the same entries use the same maps, unless t could not keep one */
+	return t && (m->runs_fd < 0 || t->fd >= 0) && (m->hashed_fd < 0 || t->hashed_fd >= 0) &&
+	       t->count == m->nr_run_keys &&
 	       !memcmp(t->keys, m->run_keys, t->count * sizeof(*t->keys)) &&
 	       !memcmp(t->values, m->run_values, t->count * sizeof(*t->values));
 }
 
-/* The runs trie: prev's if it is the same, else one to fill; keep takes it. */
+/* dup3 of from onto to if to is open: 0 or -errno */
+static int take_over(int from, int to)
+{
+	return to < 0 || dup3(from, to, O_CLOEXEC) >= 0 ? 0 : -errno;
+}
+
+/*
+ * The staged entries in fill order, the trie's then the hash map's (whose
+ * size is now known: the map made for them takes the placeholder's fd).
+ */
+static int stage_fill(struct bf_class_maps *m)
+{
+	unsigned int i, n = m->nr_run_keys, trie = 0, hashed = 0;
+	int fd, ret;
+
+	for (i = 0; i < n; i++)
+		trie += !(m->run_keys[i].run & BF_RUN_HASHED);
+	m->fill_keys = malloc(n * sizeof(*m->fill_keys));
+	m->fill_values = malloc(n * sizeof(*m->fill_values));
+	if (!m->fill_keys || !m->fill_values)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		unsigned int at = m->run_keys[i].run & BF_RUN_HASHED ? trie + hashed++ : i - hashed;
+
+		m->fill_keys[at] = m->run_keys[i];
+		m->fill_values[at] = m->run_values[i];
+	}
+	m->trie_count = trie;
+	m->hashed_count = hashed;
+	if (!hashed)
+		return 0;
+	fd = bf_sys_map_create(BPF_MAP_TYPE_HASH, "filter_runs_h", sizeof(struct bf_run_key),
+			       sizeof(uint32_t), hashed, NULL);
+	if (fd < 0)
+		return fd;
+	ret = take_over(fd, m->hashed_fd);
+	close(fd);
+	return ret;
+}
+
+/* The runs' maps: prev's if the entries are the same, else ones to fill; keep takes them. */
 static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		     struct bf_runs_trie *keep)
 {
+	int ret;
+
 	if (same_trie(m, prev)) {
-		/* the code names runs_fd: it becomes prev's trie */
-		if (dup3(prev->fd, m->runs_fd, O_CLOEXEC) < 0)
-			return -errno;
+		/* the code names runs_fd and hashed_fd: they become prev's maps */
+		ret = take_over(prev->fd, m->runs_fd);
+		if (!ret)
+			ret = take_over(prev->hashed_fd, m->hashed_fd);
 	} else {
-		m->trie_keys = m->run_keys;
-		m->trie_values = m->run_values;
-		m->trie_count = m->nr_run_keys;
+		ret = stage_fill(m);
 	}
-	if (!keep)
-		return 0;
+	if (ret || !keep)
+		return ret;
 	bf_runs_trie_release(keep);
-	keep->fd = fcntl(m->runs_fd, F_DUPFD_CLOEXEC, 0);
-	if (keep->fd < 0)
+	keep->fd = m->runs_fd < 0 ? -1 : fcntl(m->runs_fd, F_DUPFD_CLOEXEC, 0);
+	keep->hashed_fd = m->hashed_fd < 0 ? -1 : fcntl(m->hashed_fd, F_DUPFD_CLOEXEC, 0);
+	if ((m->runs_fd >= 0 && keep->fd < 0) || (m->hashed_fd >= 0 && keep->hashed_fd < 0)) {
+		bf_runs_trie_release(keep);
 		return 0; /* not kept: the next table fills its own */
+	}
 	/* keep frees the entries, which outlive m's writes (the table keeps them) */
 	keep->keys = m->run_keys;
 	keep->values = m->run_values;
@@ -278,7 +331,7 @@ int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 {
 	int ret = 0;
 
-	if (m->runs_fd >= 0)
+	if (m->runs_fd >= 0 || m->hashed_fd >= 0)
 		ret = make_trie(m, prev, keep);
 	if (!ret && m->bloom_fd >= 0)
 		ret = make_array(m, arrays, m->bloom_fd, "filter_bloom", m->bloom,
@@ -297,8 +350,8 @@ int bf_class_maps_make(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 
 size_t bf_class_maps_pending(const struct bf_class_maps *m)
 {
-	/* a trie entry costs a locked update, about as much as a few KB copied */
-	size_t bytes = (size_t)m->trie_count * 4096;
+	/* a map entry costs a locked update, about as much as a few KB copied */
+	size_t bytes = (size_t)(m->trie_count + m->hashed_count) * 4096;
 	unsigned int i;
 
 	for (i = 0; i < m->nr_writes; i++)
@@ -313,8 +366,12 @@ int bf_class_maps_write(void *arg)
 	int ret = 0;
 
 	if (m->trie_count)
-		ret = bf_sys_map_fill(m->runs_fd, m->trie_keys, sizeof(*m->trie_keys),
-				      m->trie_values, sizeof(*m->trie_values), m->trie_count);
+		ret = bf_sys_map_fill(m->runs_fd, m->fill_keys, sizeof(*m->fill_keys),
+				      m->fill_values, sizeof(*m->fill_values), m->trie_count);
+	if (!ret && m->hashed_count)
+		ret = bf_sys_map_fill(m->hashed_fd, m->fill_keys + m->trie_count,
+				      sizeof(*m->fill_keys), m->fill_values + m->trie_count,
+				      sizeof(*m->fill_values), m->hashed_count);
 	for (i = 0; i < m->nr_writes; i++) {
 		const struct bf_class_write *w = &m->writes[i];
 
@@ -325,7 +382,7 @@ int bf_class_maps_write(void *arg)
 			munmap(w->mem, w->size);
 	}
 	m->nr_writes = 0;
-	m->trie_count = 0;
+	m->trie_count = m->hashed_count = 0;
 	return ret;
 }
 
@@ -338,6 +395,8 @@ void bf_class_maps_release(struct bf_class_maps *m)
 			munmap(m->writes[i].mem, m->writes[i].size);
 	free(m->run_keys);
 	free(m->run_values);
+	free(m->fill_keys);
+	free(m->fill_values);
 	free_records(m->records, m->nr_records);
 	free(m->bloom);
 	free(m->shapes);

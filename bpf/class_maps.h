@@ -24,7 +24,13 @@
 #include "array_pool.h"
 #include "tuple_run.h"
 
-/* Key of the address runs' LPM trie: the run's id, then the address. */
+/*
+ * Key of the address runs' maps: the run's id, then the address. A run
+ * whose prefixes all have one length is in the hash map, its id flagged
+ * BF_RUN_HASHED; the others are in the LPM trie.
+ */
+#define BF_RUN_HASHED 0x80000000u
+
 struct bf_run_key {
 	uint32_t prefixlen; /* 32 + the address prefix length */
 	uint32_t run;
@@ -55,7 +61,8 @@ struct bf_class_maps {
 	unsigned int max_entries; /* of each map, from the table's size */
 	unsigned int next_run;
 	/* address runs: bf_run_key -> u32 (see classify.c) */
-	int runs_fd;
+	int runs_fd; /* LPM trie */
+	int hashed_fd; /* hash map: a placeholder until made */
 	struct bf_run_key *run_keys;
 	uint32_t *run_values;
 	unsigned int nr_run_keys, cap_run_keys, nr_run_values, cap_run_values;
@@ -77,18 +84,19 @@ struct bf_class_maps {
 	/* made, to write: the arrays' mappings, the trie's entries if not shared */
 	struct bf_class_write writes[BF_CLASS_ARRAYS];
 	unsigned int nr_writes;
-	const struct bf_run_key *trie_keys;
-	const uint32_t *trie_values;
-	unsigned int trie_count;
+	struct bf_run_key *fill_keys; /* the trie's, then the hash map's */
+	uint32_t *fill_values;
+	unsigned int trie_count, hashed_count;
 };
 
 /* No maps yet; each will hold up to max_entries (0 if the chain has no runs). */
 void bf_class_maps_init(struct bf_class_maps *m, unsigned int max_entries);
 /*
  * Create the address-run (tuple-run) maps if not yet made, handing their fds
- * to progs (closed once the programs are loaded): 0 or -errno.
+ * to progs (closed once the programs are loaded): 0 or -errno. Address runs
+ * of one prefix length want the hash map, the others the trie.
  */
-int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs);
+int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs, bool hashed);
 int bf_class_maps_want_tuples(struct bf_class_maps *m, struct bf_hook_progs *progs);
 
 /* Stage entries; each returns 0, -ENOMEM, or -E2BIG past max_entries. */
@@ -110,11 +118,11 @@ int bf_class_add_cands(struct bf_class_maps *m, unsigned int count);
 int bf_class_add_shape(struct bf_class_maps *m, const struct bf_tuple_desc *d);
 
 /*
- * A chain's address-run trie as its table loaded it. A trie takes a lock
- * per entry to fill (milliseconds for a 10,000-rule blocklist), and most
- * replacements change rules around a run, not in it: a table keeps its
- * tries, and the next one shares those whose entries are the same (the
- * programs only read them).
+ * A chain's address-run maps as its table loaded them. A trie or hash map
+ * takes a lock per entry to fill (milliseconds for a 10,000-rule
+ * blocklist), and most replacements change rules around a run, not in it:
+ * a table keeps its maps, and the next one shares them if their entries
+ * are the same (the programs only read them).
  */
 struct bf_runs_trie {
 	struct bf_run_key *keys;
@@ -122,7 +130,8 @@ struct bf_runs_trie {
 	unsigned int count;
 	struct bf_run_record *records;
 	unsigned int nr_records;
-	int fd; /* -1: none */
+	int fd; /* the trie; -1: none */
+	int hashed_fd; /* the hash map; -1: none */
 };
 
 void bf_runs_trie_release(struct bf_runs_trie *t);

@@ -38,6 +38,7 @@ struct bf_run_memo {
 	struct bf_tuple_plan plan; /* a tuple run */
 	uint32_t run; /* an address run: its id, field and common part */
 	int field;
+	int prefix; /* the length of all its prefixes (hash map), or -1 (trie) */
 	struct ipt_ip rest;
 };
 

@@ -282,7 +282,7 @@ struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned in
 	bt->num_counters = num_counters;
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		bt->prog_fds[h] = -1;
-		bt->tries[h].fd = -1;
+		bt->tries[h].fd = bt->tries[h].hashed_fd = -1;
 	}
 	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
 	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;

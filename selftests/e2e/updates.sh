@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Replacements that keep a run of rules share its classifier maps with the
-# new table (bpf/class_maps.h): an address run's trie is taken over when its
+# new table (bpf/class_maps.h): an address run's map (a hash map for these
+# /32s, a trie for prefixes of several lengths) is taken over when its
 # entries are the same, and only then. Every step is checked on real
-# packets and per-rule counters, and by the trie's map id.
+# packets and per-rule counters, and by the map's id.
 #
 # Usage: updates.sh OBJTREE
 set -u
@@ -18,10 +19,11 @@ restore="$BF_OBJTREE/scripts/iptables-bpfilter-restore"
 work=$(mktemp -d)
 bf_veth_peer || exit 1
 
-# ids of the runs tries loaded now, one line each
+# ids of the address runs' maps loaded now, one line each
 trie_ids_now() { bpftool -j map show | python3 -c '
 import json, sys
-print("\n".join(str(m["id"]) for m in json.load(sys.stdin) if m.get("name") == "filter_runs"))'; }
+print("\n".join(str(m["id"]) for m in json.load(sys.stdin)
+                if m.get("name") in ("filter_runs", "filter_runs_h")))'; }
 
 # the same, once a replaced table's programs (and maps) are freed: the
 # kernel frees them after a grace period

@@ -71,6 +71,45 @@ TEST(address_run_is_one_lookup_with_first_match)
 }
 
 /*
+ * Prefixes of one length go into a hash map: the packet's address is masked
+ * to that length, and of two equal prefixes the first rule wins.
+ */
+TEST(one_length_run_is_hashed_with_first_match)
+{
+	static struct blob b;
+	unsigned int i, out, n = 40, dup = 5, dup_of = 7;
+	struct pkt_spec pkt = tcp80;
+	struct result r;
+
+	out = output_start(&b);
+	for (i = 0; i < n; i++) {
+		struct ipt_ip ip = { .proto = IPPROTO_TCP };
+		int v = i == dup ? ACCEPT : DROP;
+
+		/* 10.4.i.0/24 to the destination; rule dup repeats rule dup_of's */
+		ip.dst.s_addr = htonl(0x0a040000u | (i == dup ? dup_of : i) << 8);
+		ip.dmsk.s_addr = htonl(0xffffff00u);
+		blob_entry(&b, &ip, NULL, 0, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+	}
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_runs_h"));
+	ASSERT_FALSE(output_uses_map(&b, "filter_runs"));
+	pkt.dst = "10.4.7.200";
+	r = load_and_run(&b, 2 + dup, &pkt, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_ACCEPT, r.verdict); /* rule dup comes before rule dup_of */
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.dst = "10.4.33.1";
+	r = load_and_run(&b, 2 + 33, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	pkt.dst = "10.4.40.1"; /* past the last prefix: the policy */
+	r = load_and_run(&b, 2 + n, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+}
+
+/*
  * More rules than one program can hold: the parts chain by tail calls. The
  * rules test TCP flags, so that no classifier takes them.
  */
