@@ -14,6 +14,7 @@
 #include "events.h"
 #include "local_routes.h"
 #include "log.h"
+#include "netns_reap.h"
 #include "persist.h"
 #include "state.h"
 
@@ -117,6 +118,8 @@ void bf_enforce_adopt(struct bf_netns *ns, int sockfd)
 {
 	struct attach_args a = { NULL, ns, NULL };
 
+	if (!ns->ino)
+		ns->ino = bf_netns_ino_of_socket(sockfd);
 	if (ns->filter_link && ns->raw_fd < 0)
 		bf_netns_enter(sockfd, open_raw_here, &a);
 	if (ns->local_routes_fd >= 0 && ns->route_mon_fd < 0 && bf_local_routes_open(ns, sockfd))

@@ -382,6 +382,7 @@ void bf_ipt_table_names(const struct bf_request *req, struct bf_response *resp)
 		resp->ret = -ENOMEM;
 		return;
 	}
+	bf_enforce_adopt(ns, req->sockfd);
 	len = snprintf(text, sizeof(text), "%cfilter\n", ns->filter ? '+' : '-');
 	if (set_out(resp, 0, len))
 		memcpy(resp->out, text, len);

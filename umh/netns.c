@@ -65,6 +65,25 @@ struct bf_netns *bf_netns_first(void)
 	return all_netns;
 }
 
+void bf_netns_remove(struct bf_netns *ns)
+{
+	struct bf_netns **at;
+
+	for (at = &all_netns; *at; at = &(*at)->next) {
+		if (*at == ns) {
+			*at = ns->next;
+			ns->next = NULL;
+			return;
+		}
+	}
+}
+
+void bf_netns_put_back(struct bf_netns *ns)
+{
+	ns->next = all_netns;
+	all_netns = ns;
+}
+
 int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg)
 {
 	int target, home, ret;
@@ -89,15 +108,15 @@ int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg)
 	return ret;
 }
 
-/* A socket in the netns of nsfd if its cookie is cookie, else -1. */
+/* A socket in the netns of nsfd if its cookie is cookie, else -ENOENT (-EBADF: unknown). */
 static int socket_if_cookie(int nsfd, uint64_t cookie)
 {
-	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1;
+	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -EBADF;
 	uint64_t found = 0;
 	socklen_t len = sizeof(found);
 
 	if (home < 0)
-		return -1;
+		return -EBADF;
 	if (!setns(nsfd, CLONE_NEWNET)) {
 		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (setns(home, CLONE_NEWNET)) {
@@ -107,11 +126,27 @@ static int socket_if_cookie(int nsfd, uint64_t cookie)
 		}
 	}
 	close(home);
-	if (fd >= 0 &&
-	    (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &found, &len) || found != cookie)) {
+	if (fd < 0)
+		return -EBADF;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &found, &len)) {
 		close(fd);
-		fd = -1;
+		return -EBADF;
 	}
+	if (found != cookie) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+int bf_netns_socket_at(const char *path, uint64_t cookie)
+{
+	int nsfd = open(path, O_RDONLY | O_CLOEXEC), fd;
+
+	if (nsfd < 0)
+		return -EBADF;
+	fd = socket_if_cookie(nsfd, cookie);
+	close(nsfd);
 	return fd;
 }
 

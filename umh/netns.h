@@ -17,6 +17,8 @@ struct bf_attachment;
 
 struct bf_netns {
 	uint64_t cookie;
+	/* its nsfs inode, once a socket there showed it; 0 until then (umh/netns_reap.c) */
+	uint64_t ino;
 	/* NULL until a client first names the table, as the kernel's lazy init */
 	struct xlate_table *filter;
 	/* the filter table's programs and their place in the netns's hooks */
@@ -50,5 +52,14 @@ int bf_netns_enter(int sockfd, int (*fn)(void *arg), void *arg);
  * of /run/netns and the processes of /proc; -1 if there is none.
  */
 int bf_netns_find_socket(uint64_t cookie);
+/*
+ * A socket in the netns of nsfs file path if its cookie is cookie; -ENOENT
+ * if it is another's, -EBADF if it cannot be looked into.
+ */
+int bf_netns_socket_at(const char *path, uint64_t cookie);
+
+/* Take ns out of the list (not freed), or put it back. */
+void bf_netns_remove(struct bf_netns *ns);
+void bf_netns_put_back(struct bf_netns *ns);
 
 #endif /* BPFILTER_UMH_NETNS_H */

@@ -209,6 +209,22 @@ void bf_persist_prune(const struct bf_netns *ns, uint32_t keep_id)
 	closedir(d);
 }
 
+void bf_persist_forget(const struct bf_netns *ns)
+{
+	char name[32];
+	int dir;
+
+	if (!persistent)
+		return;
+	bf_persist_prune(ns, 0);
+	dir = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	snprintf(name, sizeof(name), "ns-%llu", (unsigned long long)ns->cookie);
+	remove_dir_at(dir, name);
+	close(dir);
+}
+
 static int get_pinned(uint64_t cookie, uint32_t id, const char *name, bool required)
 {
 	char path[PATH_MAX];

@@ -39,6 +39,8 @@ int bf_persist_pin_table(const struct bf_netns *ns, const struct bf_bpf_table *b
 int bf_persist_pin_netns(const struct bf_netns *ns);
 /* Remove ns's table directories other than keep_id's (0: all of them). */
 void bf_persist_prune(const struct bf_netns *ns, uint32_t keep_id);
+/* Remove all of ns's pins. */
+void bf_persist_forget(const struct bf_netns *ns);
 
 /* Reopen a pinned table of t->num_entries counters; NULL on failure. */
 struct bf_bpf_table *bf_persist_open_table(uint64_t cookie, uint32_t id, unsigned int counters);

@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "heap.h"
@@ -20,6 +21,7 @@
 #include "events.h"
 #include "local_routes.h"
 #include "netns.h"
+#include "netns_reap.h"
 #include "server.h"
 
 /* A client gets this long to send its request and read the answer. */
@@ -185,10 +187,10 @@ static int stop_signals_fd(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
-#define SERVER_FIXED_FDS 3
+#define SERVER_FIXED_FDS 4
 
 /* The daemon's sockets, then each netns's route watcher; returns how many. */
-static nfds_t poll_set(struct pollfd **fds, nfds_t *cap, int listen_fd, int sig_fd)
+static nfds_t poll_set(struct pollfd **fds, nfds_t *cap, int listen_fd, int sig_fd, int reap_fd)
 {
 	struct bf_netns *ns;
 	nfds_t n = SERVER_FIXED_FDS;
@@ -206,6 +208,7 @@ static nfds_t poll_set(struct pollfd **fds, nfds_t *cap, int listen_fd, int sig_
 	(*fds)[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 	(*fds)[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
 	(*fds)[2] = (struct pollfd){ .fd = bf_events_poll_fd(), .events = POLLIN };
+	(*fds)[3] = (struct pollfd){ .fd = reap_fd, .events = POLLIN };
 	n = SERVER_FIXED_FDS;
 	for (ns = bf_netns_first(); ns; ns = ns->next)
 		if (ns->route_mon_fd >= 0)
@@ -227,25 +230,50 @@ static void update_local_routes(const struct pollfd *fds, nfds_t n)
 	}
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Look for namespaces gone when one is unnamed, and every BF_REAP_INTERVAL_MS. */
+static int reap_if_due(int reap_fd, bool unnamed, int64_t *next)
+{
+	int64_t now = now_ms();
+
+	if (unnamed)
+		bf_netns_reap_drain(reap_fd);
+	if (unnamed || now >= *next) {
+		bf_netns_reap(reap_fd);
+		*next = now + BF_REAP_INTERVAL_MS;
+	}
+	return (int)(*next - now);
+}
+
 int bf_server_run(const struct bf_opts *opts, int listen_fd)
 {
+	int sig_fd, reap_fd, timeout, ret = 0;
 	struct pollfd *fds = NULL;
+	int64_t next_reap = 0;
 	nfds_t n, cap = 0;
-	int sig_fd, ret = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	sig_fd = stop_signals_fd();
 	if (sig_fd < 0)
 		return -errno;
+	reap_fd = bf_netns_reap_watch();
+	timeout = reap_if_due(reap_fd, false, &next_reap);
 	for (;;) {
 		int conn;
 
-		n = poll_set(&fds, &cap, listen_fd, sig_fd);
+		n = poll_set(&fds, &cap, listen_fd, sig_fd, reap_fd);
 		if (!n) {
 			ret = -ENOMEM;
 			break;
 		}
-		if (poll(fds, n, -1) < 0) {
+		if (poll(fds, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -258,6 +286,7 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 		if (fds[2].revents)
 			bf_events_drain();
 		update_local_routes(fds, n);
+		timeout = reap_if_due(reap_fd, fds[3].revents, &next_reap);
 		if (!fds[0].revents)
 			continue;
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -268,5 +297,7 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 	}
 	free(fds);
 	close(sig_fd);
+	if (reap_fd >= 0)
+		close(reap_fd);
 	return ret;
 }

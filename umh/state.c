@@ -28,7 +28,8 @@ struct state_ns {
 	uint32_t ids[2];
 	uint8_t conntrack;
 	uint8_t num_tables;
-	uint8_t pad[6];
+	uint8_t pad[2];
+	uint32_t ino; /* its nsfs inode (32 bits in the kernel); 0: unknown */
 };
 
 /* A table file: this, then size bytes of entries. */
@@ -114,6 +115,7 @@ int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
 			continue;
 		sn->cookie = ns->cookie;
 		sn->conntrack = ns->conntrack;
+		sn->ino = (uint32_t)ns->ino;
 		if (has_current(ns))
 			sn->ids[sn->num_tables++] = ns->filter_bpf->id;
 		if (ns == pending_ns)
@@ -271,6 +273,7 @@ static int restore_netns(const struct state_ns *sn)
 		ns->filter_bpf = bt;
 		ns->filter_link = a;
 		ns->conntrack = sn->conntrack;
+		ns->ino = sn->ino;
 		ns->local_routes_fd = bf_persist_open_local_routes(sn->cookie);
 		bf_persist_prune(ns, bt->id);
 		adopt(ns);
