@@ -45,12 +45,15 @@ bf_finish() {
 # Start bpfilterd in this sandbox and wait for its socket.
 bf_daemon_start() { bf_daemon_run "$BF_OBJTREE/umh/bpfilterd" "$@"; }
 
-# The same, bpfilterd started by a command that execs it (setpriv ...).
+# The same, bpfilterd started by a command that execs it (setpriv ...). A
+# socket file a killed daemon left is not the new one's: wait for another.
 bf_daemon_run() {
+	local sock=/run/bpfilter/daemon.sock old
+	old=$(stat -c %i "$sock" 2>/dev/null)
 	"$@" 2>>"$BF_LOG" &
 	BF_DAEMON_PID=$!
 	for _ in $(seq 100); do
-		[ -S /run/bpfilter/daemon.sock ] && return 0
+		[ -S "$sock" ] && [ "$(stat -c %i "$sock" 2>/dev/null)" != "$old" ] && return 0
 		kill -0 "$BF_DAEMON_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done
