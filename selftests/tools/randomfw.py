@@ -5,9 +5,9 @@
   randomfw.py rules SEED [big]     print an iptables-restore ruleset
   randomfw.py send SEED N [big]    send N crafted IPv4 packets (run as root)
 
-"big" adds long runs of address rules (blocklist-like, overlapping and
-shadowing prefixes, mixed verdicts) that bpfilter classifies with one
-lookup, long runs of 5-tuple rules (prefixes, protocol, port ranges and
+"big" adds long runs of address rules (blocklist-like, of one prefix
+length or overlapping and shadowing prefixes, mixed verdicts) that bpfilter
+classifies with one lookup, long runs of 5-tuple rules (prefixes, protocol, port ranges and
 single ports) that it classifies by tuple space search, packets from and to
 their addresses, and some TCP and UDP packets too short for their header.
 
@@ -148,10 +148,12 @@ def address_run(r, chain):
     common = r.choice(["", "-p tcp", "-p udp", "! -p icmp"])
     if chain != "OUTPUT" and r.random() < 0.3:
         common += " -i lo"
+    # half the runs hold one prefix length (hashed), the others several (a trie)
+    lengths = [r.choice([32, 28, 24])] if r.random() < 0.5 else [32, 32, 32, 32, 30, 28, 26, 24]
     out = []
     for _ in range(r.randint(32, 300)):
         a = r.choice(pool)
-        length = r.choice([32, 32, 32, 32, 30, 28, 26, 24])
+        length = r.choice(lengths)
         verdict = r.choice(["DROP", "DROP", "ACCEPT"])
         out.append("-A %s %s %s %s/%d -j %s" % (chain, common, field, a, length, verdict))
     return out
