@@ -11,7 +11,8 @@
 #   - append: seconds `iptables -A` takes to add one rule to them (the
 #     median of BENCH_APPENDS, 5, appended one after the other);
 #   - pps: UDP packets per second the last rule counts while one CPU sends
-#     for BENCH_SECONDS (sending and receiving share that CPU, as veth does);
+#     for BENCH_SECONDS (sending and receiving share that CPU, as veth does),
+#     the median of BENCH_FLOODS (3) floods;
 #   - ns/pkt: for bpfilter, BPF_PROG_TEST_RUN's mean time of filter_INPUT;
 #   - rss: for bpfilter, the daemon's resident memory (kB) holding the table.
 # Writes Documentation/benchmarks.md, Documentation/benchmarks.dat and
@@ -76,6 +77,21 @@ append_median() {
 	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# the median of BENCH_FLOODS floods (3) of packets counted on the last rule,
+# and the packets sent in that flood: one flood is at the mercy of whatever
+# else this shared machine runs meanwhile
+flood_median() {
+	local i before after sent
+	before=$(last_rule_pkts "$1")
+	for i in $(seq "${BENCH_FLOODS:-3}"); do
+		sent=$(ip netns exec gen taskset -c 0 "$BF_OBJTREE/scripts/bench/udpflood" \
+			10.98.0.1 9 "$seconds")
+		after=$(last_rule_pkts "$1")
+		echo "$(( ${after:-0} - ${before:-0} )) $sent"
+		before=$after
+	done | sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'
+}
+
 measure() {
 	local set=$1 mode=$2 n=$3 t0 t1 restore append sent pkts pps ns=- rss=-
 	pair_up || return 1
@@ -95,8 +111,7 @@ measure() {
 	t1=$EPOCHREALTIME
 	restore=$(seconds_of "$t0" "$t1")
 	append=$(append_median "$mode")
-	sent=$(ip netns exec gen taskset -c 0 "$BF_OBJTREE/scripts/bench/udpflood" 10.98.0.1 9 "$seconds")
-	pkts=$(last_rule_pkts "$mode")
+	read -r pkts sent < <(flood_median "$mode")
 	pps=$(( ${pkts:-0} / seconds ))
 	if [ "$mode" = bpfilter ]; then
 		ns=$(ip netns exec dut "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
