@@ -57,21 +57,29 @@ struct seen {
 	bool lost; /* out of memory, or a process hidden: a netns may have gone unseen */
 };
 
-static bool has_ino(const struct seen *s, uint64_t ino)
+static struct seen_ns *find_seen(const struct seen *s, uint64_t ino)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->n; i++)
 		if (s->ns[i].ino == ino)
-			return true;
-	return false;
+			return &s->ns[i];
+	return NULL;
 }
 
 /* Note netns ino, in use; path opens it (NULL: nothing can). */
 static void add_seen(struct seen *s, uint64_t ino, const char *path)
 {
-	if (has_ino(s, ino))
+	struct seen_ns *known = find_seen(s, ino);
+
+	if (known && (known->path || !path))
 		return;
+	if (known) {
+		/* seen first through a mount it cannot be opened by */
+		known->path = strdup(path);
+		s->lost |= !known->path;
+		return;
+	}
 	if (s->n == s->cap) {
 		unsigned int cap = s->cap ? 2 * s->cap : 16;
 		void *bigger = realloc(s->ns, cap * sizeof(*s->ns));
@@ -132,7 +140,7 @@ static uint64_t ino_of(struct seen *s, const char *path)
 	return 0;
 }
 
-/* "net:[ino]" (a link to an nsfs file, a mount's root): ino, else 0 */
+/* "net:[ino]" (the root of an nsfs mount): ino, else 0 */
 static uint64_t net_ino(const char *text)
 {
 	unsigned long long ino;
@@ -295,7 +303,7 @@ static bool all_seen(const struct seen *s)
 	const struct bf_netns *ns;
 
 	for (ns = bf_netns_first(); ns; ns = ns->next)
-		if (!ns->ino || !has_ino(s, ns->ino))
+		if (!ns->ino || !find_seen(s, ns->ino))
 			return false;
 	return true;
 }
@@ -386,7 +394,7 @@ void bf_netns_reap(int watch_fd)
 	for (ns = bf_netns_first(); ns && s.procs && !s.lost; ns = next) {
 		next = ns->next;
 		/* one never seen: released only if every netns seen was looked into */
-		if (ns->ino ? !has_ino(&s, ns->ino) : complete)
+		if (ns->ino ? !find_seen(&s, ns->ino) : complete)
 			release(ns);
 	}
 	for (i = 0; i < s.n; i++)
