@@ -7,7 +7,10 @@
  * whose prefix holds an address is the first in order among the prefixes
  * covering it, and those nest; so each prefix's value is the smallest rule
  * position among itself and its covering prefixes, and the longest match
- * gives the answer in one lookup, whatever the run's length.
+ * gives the answer in one lookup, whatever the run's length. A run whose
+ * prefixes all have one length (a blocklist's /32s) is in the chain's hash
+ * map instead, under the same keys: none covers another, and the address
+ * masked to that length finds its prefix.
  *
  * Value: the rule's position in the run, with BF_RUN_ACCEPT for ACCEPT.
  */
