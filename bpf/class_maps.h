@@ -81,7 +81,7 @@ struct bf_class_maps {
 	int cands_fd; /* array of struct bf_tuple_cand */
 	struct bf_tuple_cand *cands;
 	unsigned int nr_cands, cap_cands;
-	/* made, to write: the arrays' mappings, the trie's entries if not shared */
+	/* made, to write: the arrays' mappings, the runs maps' entries if not shared */
 	struct bf_class_write writes[BF_CLASS_ARRAYS];
 	unsigned int nr_writes;
 	struct bf_run_key *fill_keys; /* the trie's, then the hash map's */

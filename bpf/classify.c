@@ -194,7 +194,7 @@ static void inherit_covering(struct run_entry *e, unsigned int count)
 	}
 }
 
-/* The run's entries into the chain's runs trie, under run id run. */
+/* The run's entries into the chain's runs maps, under run id run. */
 static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count, uint32_t run)
 {
 	unsigned int i;

@@ -14,7 +14,6 @@
 #include "events.h"
 #include "local_routes.h"
 #include "log.h"
-#include "netns_reap.h"
 #include "persist.h"
 #include "state.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/sockios.h>
 
@@ -137,6 +138,21 @@ static int socket_if_cookie(int nsfd, uint64_t cookie)
 		return -ENOENT;
 	}
 	return fd;
+}
+
+/* The inode of the netns of socket sockfd, 0 if unknown. */
+uint64_t bf_netns_ino_of_socket(int sockfd)
+{
+	int nsfd = ioctl(sockfd, SIOCGSKNS);
+	struct stat st;
+	uint64_t ino = 0;
+
+	if (nsfd < 0)
+		return 0;
+	if (!fstat(nsfd, &st))
+		ino = st.st_ino;
+	close(nsfd);
+	return ino;
 }
 
 int bf_netns_socket_at(const char *path, uint64_t cookie)

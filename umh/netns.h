@@ -58,6 +58,9 @@ int bf_netns_find_socket(uint64_t cookie);
  */
 int bf_netns_socket_at(const char *path, uint64_t cookie);
 
+/* The nsfs inode of the netns of socket sockfd, 0 if unknown. */
+uint64_t bf_netns_ino_of_socket(int sockfd);
+
 /* Take ns out of the list (not freed), or put it back. */
 void bf_netns_remove(struct bf_netns *ns);
 void bf_netns_put_back(struct bf_netns *ns);

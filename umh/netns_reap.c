@@ -24,11 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <linux/sockios.h>
 
 #include "enforce.h"
 #include "local_routes.h"
@@ -280,21 +278,6 @@ static void scan_procs(struct seen *s, void (*scan)(struct seen *s, const char *
 	}
 	if (d)
 		closedir(d);
-}
-
-/* The netns of our client's socket: its inode, 0 if unknown. */
-uint64_t bf_netns_ino_of_socket(int sockfd)
-{
-	int nsfd = ioctl(sockfd, SIOCGSKNS);
-	struct stat st;
-	uint64_t ino = 0;
-
-	if (nsfd < 0)
-		return 0;
-	if (!fstat(nsfd, &st))
-		ino = st.st_ino;
-	close(nsfd);
-	return ino;
 }
 
 /* Are all of our namespaces seen (their inode known)? */

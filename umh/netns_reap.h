@@ -13,9 +13,6 @@
 /* How often the daemon looks for them, besides when a name in /run/netns goes. */
 #define BF_REAP_INTERVAL_MS 5000
 
-/* The inode of the netns of socket sockfd, 0 if unknown. */
-uint64_t bf_netns_ino_of_socket(int sockfd);
-
 /*
  * Release every netns of ours that no process, mount or open file holds;
  * watch /run/netns with watch_fd if not yet.
