@@ -156,9 +156,14 @@ static void handle_conn(const struct bf_opts *opts, int conn)
 		send_response(conn, NULL, &resp);
 		goto out;
 	}
-	/* a large payload is a table: its pages are faulted in at once */
-	if (req.hdr.payload_len >= BF_WIRE_REMOTE_MIN)
+	/*
+	 * A large payload is a table: its pages, and the heap its translation
+	 * will take, are faulted in at once.
+	 */
+	if (req.hdr.payload_len >= BF_WIRE_REMOTE_MIN) {
 		bf_heap_populate(payload, req.hdr.payload_len);
+		bf_heap_reserve_translation(req.hdr.payload_len);
+	}
 	if (read_payload(conn, &req, payload, &resp))
 		goto out; /* answered, or died mid-request: nothing changes */
 	req.payload = payload;
