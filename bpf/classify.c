@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Address runs: consecutive rules that differ only in their source (or only
- * in their destination) prefix, with no match and an ACCEPT or DROP target,
- * as blocklists are. The chain's runs trie holds the run's prefixes, after
- * the run's id. The first rule
+ * in their destination) prefix, with no match and an ACCEPT or DROP target
+ * (or all one REJECT, bf_run_target_fits()), as blocklists are. The chain's
+ * runs trie holds the run's prefixes, after the run's id. The first rule
  * whose prefix holds an address is the first in order among the prefixes
  * covering it, and those nest; so each prefix's value is the smallest rule
  * position among itself and its covering prefixes, and the longest match
@@ -49,14 +49,34 @@ unsigned int bf_prefix_len(uint32_t mask)
 	return mask ? 32 - (unsigned int)__builtin_ctz(mask) : 0;
 }
 
-/* r can join a run on field whose other fields are rest. */
-static bool fits(const struct xlate_rule *r, enum run_field field, const struct ipt_ip *rest)
+bool bf_run_target_fits(const struct xlate_rule *first, const struct xlate_rule *r)
+{
+	const struct xt_entry_target *a, *b;
+	const struct bf_target_gen *tg;
+
+	if (first->action == XLATE_ACCEPT || first->action == XLATE_DROP)
+		return r->action == XLATE_ACCEPT || r->action == XLATE_DROP;
+	if (first->action != XLATE_TARGET_EXT || r->action != XLATE_TARGET_EXT ||
+	    r->target != first->target)
+		return false;
+	tg = bf_target_gen_find(first->target);
+	if (!tg || !tg->in_runs)
+		return false;
+	a = xlate_entry_target(first->entry);
+	b = xlate_entry_target(r->entry);
+	return a->u.target_size == b->u.target_size &&
+	       !memcmp(a->data, b->data, a->u.target_size - sizeof(*a));
+}
+
+/* r can join the run that first begins on field, whose other fields are rest. */
+static bool fits(const struct xlate_rule *first, const struct xlate_rule *r, enum run_field field,
+		 const struct ipt_ip *rest)
 {
 	uint32_t inv = field == RUN_SRC ? IPT_INV_SRCIP : IPT_INV_DSTIP;
 	uint32_t addr, mask;
 	struct ipt_ip other;
 
-	if (r->num_matches || (r->action != XLATE_ACCEPT && r->action != XLATE_DROP))
+	if (r->num_matches || !bf_run_target_fits(first, r))
 		return false;
 	split_ip(&r->entry->ip, field, &addr, &mask, &other);
 	/* a contiguous, non-empty mask that covers the address, not inverted */
@@ -72,11 +92,11 @@ static unsigned int run_length(const struct bf_gen *g, unsigned int start, enum 
 	struct ipt_ip rest;
 	unsigned int n;
 
-	if (!fits(first, field, NULL))
+	if (!fits(first, first, field, NULL))
 		return 0;
 	split_ip(&first->entry->ip, field, &addr, &mask, &rest);
 	for (n = 1; start + n < g->ir->num_rules; n++)
-		if (!fits(&g->ir->rules[start + n], field, &rest))
+		if (!fits(first, &g->ir->rules[start + n], field, &rest))
 			break;
 	return n;
 }
@@ -236,7 +256,8 @@ static int stage_run(struct bf_gen *g, const struct run_source *src, size_t len,
 }
 
 /* Look the address up; count and judge by the rule found, or fall through. */
-static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigned int base)
+static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
+		       const struct xlate_rule *first)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label none = bf_label_new(p);
@@ -258,20 +279,26 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo, unsigne
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
 	bf_gen_map_lookup(g, memo->prefix < 0 ? g->cls->runs_fd : g->cls->hashed_fd, RUN_KEY, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
-	bf_gen_run_verdict(g, base);
+	bf_gen_run_verdict(g, first);
 	bf_label_bind(p, none);
 }
 
-void bf_gen_run_verdict(struct bf_gen *g, unsigned int base)
+void bf_gen_run_verdict(struct bf_gen *g, const struct xlate_rule *first)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label accept = bf_label_new(p);
+	bool falls = false;
 
 	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R8));
 	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, BF_RUN_POS));
-	bf_emit(p, BF_ALU32_IMM(BPF_ADD, BF_R1, (int32_t)base));
+	bf_emit(p, BF_ALU32_IMM(BPF_ADD, BF_R1, (int32_t)first->index));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
 	bf_gen_count_key(g);
+	if (first->action == XLATE_TARGET_EXT) {
+		/* every rule of the run has first's target and options */
+		bf_target_gen_find(first->target)->gen(g, first, &falls);
+		return;
+	}
 	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_RUN_ACCEPT, accept);
 	bf_gen_exit(g, NF_DROP);
 	bf_label_bind(p, accept);
@@ -344,6 +371,6 @@ int bf_classify_run(struct bf_gen *g, unsigned int start)
 		return ret;
 	if (memo.len < BF_RUN_MIN)
 		return bf_tuple_run(g, start);
-	gen_lookup(g, &memo, g->ir->rules[start].index);
+	gen_lookup(g, &memo, &g->ir->rules[start]);
 	return g->prog.err ? g->prog.err : (int)memo.len;
 }

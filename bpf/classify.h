@@ -28,8 +28,16 @@ int bf_classify_run(struct bf_gen *g, unsigned int start);
 #define BF_RUN_ACCEPT 0x80000000u
 #define BF_RUN_POS 0x3fffffffu
 
-/* Count the rule r8 names (BF_RUN_* of the run starting at rule base) and give its verdict. */
-void bf_gen_run_verdict(struct bf_gen *g, unsigned int base);
+/*
+ * Whether r can be a rule of the run that first begins: ACCEPT and DROP
+ * mix (BF_RUN_ACCEPT tells them apart); another target only one that runs
+ * give once (bf_target_gen.in_runs), with first's options (the REJECT rules
+ * of a fail2ban chain).
+ */
+bool bf_run_target_fits(const struct xlate_rule *first, const struct xlate_rule *r);
+
+/* Count the rule r8 names (BF_RUN_* of the run that first begins) and give its verdict. */
+void bf_gen_run_verdict(struct bf_gen *g, const struct xlate_rule *first);
 
 /* A run staged in the chain's maps, found again through another jump. */
 struct bf_run_memo {

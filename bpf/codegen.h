@@ -125,6 +125,12 @@ struct bf_match_gen {
 struct bf_target_gen {
 	const char *name;
 	int (*gen)(struct bf_gen *g, const struct xlate_rule *r, bool *cont);
+	/*
+	 * gen ends every path, and of its rule reads only the target's options
+	 * (and the offset an event carries back to them): a classifier's run
+	 * of rules with equal options can give it once for all (classify.c).
+	 */
+	bool in_runs;
 };
 
 const struct bf_match_gen *bf_match_gen_find(const struct xlate_ext_ops *ops);

@@ -399,7 +399,7 @@ void bf_tuple_gen(struct bf_gen *g, const struct bf_tuple_plan *plan)
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, NONE, none);
 	/* tcp_mt()/udp_mt() hotdrop: dropped, the rule not counted */
 	bf_jmp32_imm(p, BPF_JSET, BF_R8, BF_TUPLE_HOTDROP, hotdrop);
-	bf_gen_run_verdict(g, plan->base);
+	bf_gen_run_verdict(g, &g->ir->rules[plan->base]);
 	bf_label_bind(p, hotdrop);
 	bf_gen_exit(g, NF_DROP);
 	bf_label_bind(p, none);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tuple runs: consecutive rules that test only source and destination
- * prefixes, the protocol and tcp/udp port ranges, each ACCEPT or DROP, as
- * generated rulesets (inventories, per-service allow lists) are. This is
+ * prefixes, the protocol and tcp/udp port ranges, each ACCEPT or DROP (or
+ * all one REJECT, bf_run_target_fits()), as generated rulesets (inventories,
+ * per-service allow lists) are. This is
  * tuple space search (Srinivasan, Suri and Varghese, SIGCOMM 1999):
  *
  * - A tuple is a rule shape: the source and destination prefix lengths, and
@@ -102,14 +103,18 @@ static struct ipt_ip rest_of(const struct xlate_rule *r)
 	return rest;
 }
 
-/* r as a tuple rule of a run whose common part is rest; false if it is not one. */
-static bool digest(const struct xlate_rule *r, const struct ipt_ip *rest, struct tuple_rule *out,
-		   struct bf_tuple_shape *shape, bool *tcp)
+/*
+ * r as a tuple rule of the run that first begins, whose common part is rest;
+ * false if it is not one.
+ */
+static bool digest(const struct xlate_rule *first, const struct xlate_rule *r,
+		   const struct ipt_ip *rest, struct tuple_rule *out, struct bf_tuple_shape *shape,
+		   bool *tcp)
 {
 	const struct ipt_ip *ip = &r->entry->ip;
 	struct ipt_ip other = rest_of(r);
 
-	if (r->action != XLATE_ACCEPT && r->action != XLATE_DROP)
+	if (!bf_run_target_fits(first, r))
 		return false;
 	if ((ip->invflags & (IPT_INV_SRCIP | IPT_INV_DSTIP | IPT_INV_PROTO)) || ip->proto > 255 ||
 	    memcmp(&other, rest, sizeof(other)))
@@ -169,7 +174,8 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 		bool tcp = false;
 		int id;
 
-		if (is_policy(ir, start + n) || !digest(r, &plan->rest, &tr, &shape, &tcp))
+		if (is_policy(ir, start + n) ||
+		    !digest(&ir->rules[start], r, &plan->rest, &tr, &shape, &tcp))
 			break;
 		id = tuple_id(plan, &shape);
 		if (id < 0)

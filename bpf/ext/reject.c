@@ -19,4 +19,5 @@ static int reject_gen(struct bf_gen *g, const struct xlate_rule *r, bool *cont)
 const struct bf_target_gen bf_target_reject = {
 	.name = "REJECT",
 	.gen = reject_gen,
+	.in_runs = true,
 };

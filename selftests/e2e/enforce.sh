@@ -4,8 +4,8 @@
 # Rules enforced on real packets: a veth pair joins this sandbox (daemon and
 # rules) to a peer netns that sends ICMP, TCP and UDP. Drops, accepts, user
 # chains, counters as iptables -L shows them, LOG lines in the kernel log,
-# REJECT answers the sender receives, and a failed replacement that leaves
-# the previous rules in force.
+# REJECT answers the sender receives (a fail2ban chain's too), and a failed
+# replacement that leaves the previous rules in force.
 #
 # Usage: enforce.sh OBJTREE
 set -u
@@ -62,6 +62,31 @@ bf_check "REJECT (port-unreachable) on ICMP: the sender gets it" \
 out=$(inpeer bash -c 'exec 3<>/dev/udp/10.99.0.1/82; echo a >&3; sleep 0.3; echo b >&3' 2>&1)
 bf_check "REJECT on UDP: the sender's socket gets the error" grep -qi "refused" <<<"$out"
 "$ipt" -F INPUT
+
+# a fail2ban chain: 100 bans with one REJECT, the peer's the 60th, taken as
+# one run by the classifier (bpf/classify.c)
+{
+	echo "*filter"
+	echo ":f2b-test - [0:0]"
+	for i in $(seq 1 100); do
+		src=10.97.0.$i
+		[ "$i" = 60 ] && src=10.99.0.2
+		echo "-A f2b-test -s $src/32 -j REJECT --reject-with icmp-port-unreachable"
+	done
+	echo "-A f2b-test -j RETURN"
+	echo "-A INPUT -p icmp -j f2b-test"
+	echo "COMMIT"
+} | "$ipt-restore" --noflush
+out=$(inpeer ping -c1 -W2 10.99.0.1 2>&1)
+bf_check "a fail2ban chain of 100 REJECT bans rejects the banned peer" \
+	grep -qi "port unreachable" <<<"$out"
+bf_check "... counting it on its ban only" \
+	test "$(pkts f2b-test 59)/$(pkts f2b-test 60)/$(pkts f2b-test 61)" = "0/1/0"
+"$ipt" -D f2b-test -s 10.99.0.2 -j REJECT --reject-with icmp-port-unreachable
+bf_check "... and lets it in once unbanned" ping_ok
+"$ipt" -F INPUT
+"$ipt" -F f2b-test
+"$ipt" -X f2b-test
 
 tag="bpfilter-e2e-$$-"
 "$ipt" -A INPUT -p icmp -j LOG --log-prefix "$tag" --log-level 5

@@ -6,9 +6,12 @@
  * are cut into parts.
  */
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter_ipv4/ipt_REJECT.h>
+#include <bpf/libbpf.h>
 
 #include "kselftest_harness.h"
 
+#include "../../bpf/events.h"
 #include "gen_run.h"
 
 TEST(address_run_is_one_lookup_with_first_match)
@@ -261,6 +264,128 @@ TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 	expect_rule(_metadata, &b, "one of many keys", &pkt, 33, NF_DROP, 1);
 	pkt.dport = 34;
 	expect_rule(_metadata, &b, "its address, another port", &pkt, n, NF_ACCEPT, 1);
+}
+
+/* The REJECT records a table's programs sent, and the options of the rule each names. */
+struct rejects_seen {
+	const struct xlate_table *t;
+	unsigned int count, with;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct bf_event *ev = data;
+	const struct xt_entry_target *tg;
+	struct rejects_seen *seen = ctx;
+
+	if (size < sizeof(*ev) || ev->kind != BF_EVENT_REJECT || ev->rule_offset >= seen->t->size)
+		return 0;
+	tg = xlate_entry_target(xlate_entry_at(seen->t, ev->rule_offset));
+	if (!strcmp(tg->u.user.name, "REJECT")) {
+		seen->count++;
+		seen->with = ((const struct ipt_reject_info *)tg->data)->with;
+	}
+	return 0;
+}
+
+/* pkt meets OUTPUT's rule, which counts it and rejects it with `with`. */
+static void expect_reject(struct __test_metadata *_metadata, struct blob *b,
+			  const struct pkt_spec *pkt, unsigned int rule, unsigned int with)
+{
+	struct rejects_seen seen = { 0 };
+	struct xlate_error err = { 0 };
+	struct bf_bpf_table *bt = NULL;
+	struct xlate_table *t = NULL;
+	struct ring_buffer *ring;
+	struct xt_counters *c;
+	uint32_t verdict = 0;
+
+	ASSERT_EQ(0, xlate_table_translate(&b->repl, b->entries, &t, &err));
+	ASSERT_EQ(0, bf_bpf_table_load(t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	seen.t = t;
+	ring = ring_buffer__new(bt->maps.events_fd, on_event, &seen, NULL);
+	ASSERT_NE(NULL, ring);
+	ASSERT_EQ(0, run(bt, pkt, &verdict));
+	ring_buffer__consume(ring);
+	c = calloc(t->num_entries, sizeof(*c));
+	ASSERT_NE(NULL, c);
+	bf_bpf_table_counters(bt, c);
+	EXPECT_EQ(NF_DROP, verdict);
+	EXPECT_EQ(1, c[2 + rule].pcnt) TH_LOG("rule %u", rule);
+	EXPECT_EQ(1, seen.count);
+	EXPECT_EQ(with, seen.with) TH_LOG("rule %u", rule);
+	free(c);
+	ring_buffer__free(ring);
+	bf_bpf_table_free(bt);
+	xlate_table_free(t);
+}
+
+/* 80 rules on 10.2.0.i, REJECT with `with` but rule 40, which differs (odd) */
+static void add_reject_rules(struct blob *b, bool ports, unsigned int with, unsigned int odd)
+{
+	struct ipt_reject_info rej = { .with = with };
+	struct xt_tcp tcp = { .spts = { 0, 0xffff } };
+	unsigned int i, mlen = 0;
+	unsigned char mbuf[128];
+	int drop = DROP;
+
+	for (i = 0; i < 80; i++) {
+		struct ipt_ip ip = ip_of("10.2.0.0", HOST, IPPROTO_TCP, 0);
+
+		ip.src.s_addr = htonl(0x0a020000u | i);
+		if (ports) {
+			tcp.dpts[0] = tcp.dpts[1] = (uint16_t)(1000 + i);
+			mlen = blob_match(mbuf, "tcp", 0, &tcp, sizeof(tcp));
+		}
+		rej.with = i == 40 ? odd : with;
+		if (i == 40 && odd == (unsigned int)-1)
+			blob_entry(b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
+		else
+			blob_entry(b, &ip, mbuf, mlen, "REJECT", 0, &rej, sizeof(rej));
+	}
+}
+
+/*
+ * Rules with the same REJECT options make a run (a fail2ban chain), looked
+ * up once; each rule counts its own packets, and the REJECT record names a
+ * rule with those options. A rule with other options or another target
+ * ends the run.
+ */
+TEST(reject_rules_make_runs_with_their_options)
+{
+	static struct blob b;
+	struct pkt_spec pkt = tcp80;
+	unsigned int out;
+
+	out = output_start(&b);
+	add_reject_rules(&b, false, IPT_ICMP_PORT_UNREACHABLE, IPT_ICMP_HOST_PROHIBITED);
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_runs_h"));
+	pkt.src = "10.2.0.33";
+	expect_reject(_metadata, &b, &pkt, 33, IPT_ICMP_PORT_UNREACHABLE);
+	pkt.src = "10.2.0.40";
+	expect_reject(_metadata, &b, &pkt, 40, IPT_ICMP_HOST_PROHIBITED);
+	pkt.src = "10.2.0.70";
+	expect_reject(_metadata, &b, &pkt, 70, IPT_ICMP_PORT_UNREACHABLE);
+	pkt.src = "10.3.0.1";
+	expect_rule(_metadata, &b, "in no rule", &pkt, 80, NF_ACCEPT, 1);
+
+	/* tuple runs: tcp-reset on a port each, a DROP between them */
+	out = output_start(&b);
+	add_reject_rules(&b, true, IPT_TCP_RESET, (unsigned int)-1);
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_tuples"));
+	pkt.src = "10.2.0.5";
+	pkt.dport = 1005;
+	expect_reject(_metadata, &b, &pkt, 5, IPT_TCP_RESET);
+	pkt.src = "10.2.0.79";
+	pkt.dport = 1079;
+	expect_reject(_metadata, &b, &pkt, 79, IPT_TCP_RESET);
+	pkt.src = "10.2.0.40";
+	pkt.dport = 1040;
+	expect_rule(_metadata, &b, "the DROP between", &pkt, 40, NF_DROP, 1);
+	pkt.dport = 1041;
+	expect_rule(_metadata, &b, "another port", &pkt, 80, NF_ACCEPT, 1);
 }
 
 TEST_HARNESS_MAIN
