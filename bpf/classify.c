@@ -49,6 +49,22 @@ unsigned int bf_prefix_len(uint32_t mask)
 	return mask ? 32 - (unsigned int)__builtin_ctz(mask) : 0;
 }
 
+unsigned int bf_run_tests(const struct xlate_rule *r, const struct xlate_match **last)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->num_matches; i++) {
+		const struct bf_match_gen *mg = bf_match_gen_find(r->matches[i].ops);
+
+		if (mg && mg->always)
+			continue;
+		n++;
+		if (last)
+			*last = &r->matches[i];
+	}
+	return n;
+}
+
 bool bf_run_target_fits(const struct xlate_rule *first, const struct xlate_rule *r)
 {
 	const struct xt_entry_target *a, *b;
@@ -76,7 +92,7 @@ static bool fits(const struct xlate_rule *first, const struct xlate_rule *r, enu
 	uint32_t addr, mask;
 	struct ipt_ip other;
 
-	if (r->num_matches || !bf_run_target_fits(first, r))
+	if (bf_run_tests(r, NULL) || !bf_run_target_fits(first, r))
 		return false;
 	split_ip(&r->entry->ip, field, &addr, &mask, &other);
 	/* a contiguous, non-empty mask that covers the address, not inverted */

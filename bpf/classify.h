@@ -36,6 +36,12 @@ int bf_classify_run(struct bf_gen *g, unsigned int start);
  */
 bool bf_run_target_fits(const struct xlate_rule *first, const struct xlate_rule *r);
 
+/*
+ * How many of r's matches test something (all but bf_match_gen.always ones,
+ * -m comment), the last of them in *last unless last is NULL.
+ */
+unsigned int bf_run_tests(const struct xlate_rule *r, const struct xlate_match **last);
+
 /* Count the rule r8 names (BF_RUN_* of the run that first begins) and give its verdict. */
 void bf_gen_run_verdict(struct bf_gen *g, const struct xlate_rule *first);
 

@@ -119,6 +119,8 @@ struct bf_match_gen {
 	const char *name;
 	int (*gen)(struct bf_gen *g, const struct xlate_rule *r, const struct xlate_match *m,
 		   bf_label nomatch, bf_label hotdrop);
+	/* matches every packet and does nothing: a classifier's run looks past it */
+	bool always;
 };
 
 /* Code generation for one target; *cont: the rule goes on to the next one. */

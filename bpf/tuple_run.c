@@ -50,13 +50,14 @@ struct tuple_rule {
 /* The rule's ports into c, from a plain tcp or udp match if it has one. */
 static bool rule_ports(const struct xlate_rule *r, struct bf_tuple_cand *c, bool *tcp)
 {
-	const struct xlate_match *m = r->matches;
+	const struct xlate_match *m = NULL;
+	unsigned int tests = bf_run_tests(r, &m);
 	const uint16_t *spts, *dpts;
 
 	c->sport[1] = c->dport[1] = 0xffff;
-	if (!r->num_matches)
+	if (!tests)
 		return true;
-	if (r->num_matches > 1 || m->ops->revision)
+	if (tests > 1 || m->ops->revision)
 		return false;
 	*tcp = !strcmp(m->ops->name, "tcp");
 	if (*tcp) {

@@ -11,4 +11,5 @@ static int comment_gen(struct bf_gen *g, const struct xlate_rule *r, const struc
 const struct bf_match_gen bf_match_comment = {
 	.name = "comment",
 	.gen = comment_gen,
+	.always = true,
 };

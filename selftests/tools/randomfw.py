@@ -150,13 +150,20 @@ def address_run(r, chain):
         common += " -i lo"
     # half the runs hold one prefix length (hashed), the others several (a trie)
     lengths = [r.choice([32, 28, 24])] if r.random() < 0.5 else [32, 32, 32, 32, 30, 28, 26, 24]
+    comments = r.random() < 0.3
     out = []
-    for _ in range(r.randint(32, 300)):
+    for i in range(r.randint(32, 300)):
         a = r.choice(pool)
         length = r.choice(lengths)
         verdict = r.choice(["DROP", "DROP", "ACCEPT"])
-        out.append("-A %s %s %s %s/%d -j %s" % (chain, common, field, a, length, verdict))
+        out.append("-A %s %s %s %s/%d%s -j %s" % (chain, common, field, a, length,
+                                                comment(comments, i), verdict))
     return out
+
+
+def comment(wanted, i):
+    """A comment on each rule of some runs, as generated rulesets carry."""
+    return ' -m comment --comment "rule %d"' % i if wanted else ""
 
 
 def tuple_prefix(r, opt, pools):
@@ -172,8 +179,9 @@ def tuple_run(r, chain):
     common = ""
     if chain != "OUTPUT" and r.random() < 0.3:
         common = " -i lo"
+    comments = r.random() < 0.3
     out = []
-    for _ in range(r.randint(32, 400)):
+    for i in range(r.randint(32, 400)):
         m = [tuple_prefix(r, "-s", [RUN_SRC_POOL, SRC_POOL]),
              tuple_prefix(r, "-d", [RUN_DST_POOL, DST_POOL])]
         proto = r.choice(["", "tcp", "tcp", "udp", "udp", "icmp"])
@@ -188,7 +196,8 @@ def tuple_run(r, chain):
             if ports:
                 m.append("-m %s %s" % (proto, " ".join(ports)))
         verdict = r.choice(["DROP", "DROP", "ACCEPT"])
-        out.append("-A %s%s %s -j %s" % (chain, common, " ".join(x for x in m if x), verdict))
+        out.append("-A %s%s %s%s -j %s" % (chain, common, " ".join(x for x in m if x),
+                                           comment(comments, i), verdict))
     return out
 
 

@@ -5,6 +5,7 @@
  * verdict, as the straight-line code does; chains too long for one program
  * are cut into parts.
  */
+#include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 #include <bpf/libbpf.h>
@@ -264,6 +265,44 @@ TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 	expect_rule(_metadata, &b, "one of many keys", &pkt, 33, NF_DROP, 1);
 	pkt.dport = 34;
 	expect_rule(_metadata, &b, "its address, another port", &pkt, n, NF_ACCEPT, 1);
+}
+
+/*
+ * -m comment matches every packet: rules that carry one each (as generated
+ * rulesets often do) still make address and tuple runs.
+ */
+TEST(comments_do_not_break_runs)
+{
+	static struct blob b;
+	struct xt_tcp tcp = { .spts = { 0, 0xffff }, .dpts = { 80, 80 } };
+	struct pkt_spec pkt = tcp80;
+	unsigned char mbuf[512];
+	unsigned int i, out, mlen, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		out = output_start(&b);
+		for (i = 0; i < 40; i++) {
+			struct xt_comment_info c = { 0 };
+			struct ipt_ip ip = ip_of("10.2.0.0", HOST, IPPROTO_TCP, 0);
+			int v = i == 7 ? ACCEPT : DROP;
+
+			ip.src.s_addr = htonl(0x0a020000u | i);
+			snprintf(c.comment, sizeof(c.comment), "ban %u", i);
+			mlen = blob_match(mbuf, "comment", 0, &c, sizeof(c));
+			/* the second time, a tcp match after it: a tuple run */
+			if (pass)
+				mlen += blob_match(mbuf + mlen, "tcp", 0, &tcp, sizeof(tcp));
+			blob_entry(&b, &ip, mbuf, mlen, XT_STANDARD_TARGET, 0, &v, sizeof(v));
+		}
+		output_end(&b, out, ACCEPT);
+		ASSERT_TRUE(output_uses_map(&b, pass ? "filter_tuples" : "filter_runs_h"));
+		pkt.src = "10.2.0.7";
+		expect_rule(_metadata, &b, "its ACCEPT", &pkt, 7, NF_ACCEPT, 1);
+		pkt.src = "10.2.0.20";
+		expect_rule(_metadata, &b, "a DROP", &pkt, 20, NF_DROP, 1);
+		pkt.src = "10.2.0.40";
+		expect_rule(_metadata, &b, "in no rule", &pkt, 40, NF_ACCEPT, 1);
+	}
 }
 
 /* The REJECT records a table's programs sent, and the options of the rule each names. */
