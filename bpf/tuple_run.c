@@ -3,8 +3,8 @@
  * Tuple runs: consecutive rules that test only source and destination
  * prefixes, the protocol and tcp/udp port ranges, each ACCEPT or DROP (or
  * all one REJECT, bf_run_target_fits()), as generated rulesets (inventories,
- * per-service allow lists) are. This is
- * tuple space search (Srinivasan, Suri and Varghese, SIGCOMM 1999):
+ * per-service allow lists) are. This is tuple space search (Srinivasan, Suri
+ * and Varghese, SIGCOMM 1999):
  *
  * - A tuple is a rule shape: the source and destination prefix lengths, and
  *   whether the protocol and a single destination port are given. A run has

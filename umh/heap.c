@@ -48,16 +48,22 @@ void bf_heap_populate(void *buf, size_t len)
  * mixed 5-tuple rules (the IR, the classifier's staging, the instructions).
  * The first time, each of those pages faulted on first touch, about 4 ms
  * per replacement here. Faulted in by the kernel in one call, then freed,
- * the block stays in the heap (bf_heap_init()) for the translation to
- * carve from; on later requests its pages are present and only walked.
+ * a block of the blob's size stays in the heap (bf_heap_init()) for the
+ * translation to carve from. Once the heap holds that much free memory
+ * (the previous translation's, present), nothing is added: a block taken
+ * on every replacement needs a free range that large each time, and (one
+ * and a half times the blob) left the daemon 10 MB larger after five
+ * appends to 50,000 rules.
  */
 void bf_heap_reserve_translation(size_t blob_len)
 {
-	size_t len = blob_len + blob_len / 2;
-	void *block = malloc(len);
+	void *block;
 
+	if (mallinfo2().fordblks >= blob_len)
+		return;
+	block = malloc(blob_len);
 	if (!block)
 		return; /* the translation faults its pages in as it goes */
-	bf_heap_populate(block, len);
+	bf_heap_populate(block, blob_len);
 	free(block);
 }
