@@ -7,6 +7,12 @@
 
 #include "heap.h"
 
+/*
+ * A table up to a quarter larger than the largest before reuses that one's
+ * memory: appends grow it a rule at a time.
+ */
+#define BF_HEAP_GROWTH_SLACK 4
+
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
@@ -48,22 +54,30 @@ void bf_heap_populate(void *buf, size_t len)
  * mixed 5-tuple rules (the IR, the classifier's staging, the instructions).
  * The first time, each of those pages faulted on first touch, about 4 ms
  * per replacement here. Faulted in by the kernel in one call, then freed,
- * a block of the blob's size stays in the heap (bf_heap_init()) for the
- * translation to carve from. Once the heap holds that much free memory
- * (the previous translation's, present), nothing is added: a block taken
- * on every replacement needs a free range that large each time, and (one
- * and a half times the blob) left the daemon 10 MB larger after five
- * appends to 50,000 rules.
+ * a block one and a half times the blob's size stays in the heap
+ * (bf_heap_init()) for the translation to carve from. A translation of
+ * about the size of one before finds that one's memory, present, and
+ * nothing is added: a block taken on every replacement needs a free range
+ * that large each time, and left the daemon 10 MB larger after five
+ * appends to 50,000 rules. The heap's count of free bytes cannot tell
+ * either: the kernel's BTF, read at start, left megabytes free but trimmed
+ * (not present), and the first restore then skipped its block.
  */
 void bf_heap_reserve_translation(size_t blob_len)
 {
+	size_t block_len = blob_len + blob_len / 2;
+	static size_t largest_seen;
 	void *block;
 
-	if (mallinfo2().fordblks >= blob_len)
+	if (blob_len <= largest_seen + largest_seen / BF_HEAP_GROWTH_SLACK) {
+		if (blob_len > largest_seen)
+			largest_seen = blob_len;
 		return;
-	block = malloc(blob_len);
+	}
+	largest_seen = blob_len;
+	block = malloc(block_len);
 	if (!block)
 		return; /* the translation faults its pages in as it goes */
-	bf_heap_populate(block, blob_len);
+	bf_heap_populate(block, block_len);
 	free(block);
 }

@@ -2,10 +2,19 @@
 /*
  * Request and answer buffers (umh/request.h): large enough, not much larger,
  * and the same size while a table grows a rule at a time, so that a freed
- * buffer takes the next one without new heap pages.
+ * buffer takes the next one without new heap pages. The heap a translation
+ * takes (umh/heap.h) is present before it starts.
  */
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "kselftest_harness.h"
 
+#include "../../umh/heap.h"
 #include "../../umh/request.h"
 
 /* Bytes an `iptables -A` of a tcp rule adds to a table's blob. */
@@ -43,6 +52,51 @@ TEST(a_table_growing_by_appends_keeps_its_buffer_size)
 		first = size;
 	}
 	EXPECT_LE(changes, 1);
+}
+
+/* Pages of [buf, buf + len) not in memory. */
+static size_t pages_absent(const void *buf, size_t len)
+{
+	size_t page = sysconf(_SC_PAGESIZE), i, absent = 0;
+	uintptr_t start = (uintptr_t)buf & ~(page - 1);
+	size_t n = ((uintptr_t)buf + len - start + page - 1) / page;
+	unsigned char *vec = malloc(n);
+
+	if (!vec || mincore((void *)start, n * page, vec))
+		return n;
+	for (i = 0; i < n; i++)
+		absent += !(vec[i] & 1);
+	free(vec);
+	return absent;
+}
+
+/*
+ * As the daemon at start: megabytes freed, then trimmed (the kernel's BTF),
+ * count as free heap but are not present. The first translation must still
+ * find its heap present.
+ */
+TEST(a_first_translation_finds_its_heap_present)
+{
+	size_t freed = 8u << 20, blob = 2u << 20;
+	void *btf, *guard, *translation;
+
+	bf_heap_init();
+	btf = malloc(freed);
+	/* above it, so that the freed block stays in the heap: not its top */
+	guard = malloc(1u << 20);
+	ASSERT_NE(NULL, btf);
+	ASSERT_GT((uintptr_t)guard, (uintptr_t)btf);
+	memset(btf, 1, freed);
+	free(btf);
+	malloc_trim(0);
+	ASSERT_GE(mallinfo2().fordblks, blob);
+
+	bf_heap_reserve_translation(blob);
+	translation = malloc(blob);
+	ASSERT_NE(NULL, translation);
+	EXPECT_EQ(0, pages_absent(translation, blob));
+	free(translation);
+	free(guard);
 }
 
 TEST_HARNESS_MAIN
