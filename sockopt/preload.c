@@ -12,6 +12,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +94,60 @@ static int finish(int err, const struct bf_reply *reply)
 	return 0;
 }
 
+/* A socket of the netns where the daemon made a table for us that is not in force; -1. */
+static int pending_fd = -1;
+
+static uint64_t netns_cookie(int fd)
+{
+	getsockopt_fn get = real("getsockopt");
+	socklen_t len = sizeof(uint64_t);
+	uint64_t cookie = 0;
+
+	get(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len);
+	return cookie;
+}
+
+/*
+ * A table the daemon made when we named it is put in force when we settle
+ * it (BF_RESP_PENDING), before we exit, unless we replaced it meanwhile:
+ * then every packet sent after this command counts on it, as with the
+ * kernel, which makes the table on first use.
+ */
+static void track_pending(int err, const struct bf_call *call, const struct bf_reply *reply)
+{
+	if (err || (reply->flags & BF_RESP_PASSTHROUGH))
+		return;
+	if (reply->flags & BF_RESP_PENDING) {
+		if (pending_fd < 0)
+			pending_fd = fcntl(call->nsfd, F_DUPFD_CLOEXEC, 0);
+		return;
+	}
+	if (pending_fd >= 0 && call->type == BF_REQ_SETSOCKOPT &&
+	    call->optname == IPT_SO_SET_REPLACE && reply->ret == 0 &&
+	    netns_cookie(call->nsfd) == netns_cookie(pending_fd)) {
+		close(pending_fd);
+		pending_fd = -1;
+	}
+}
+
+__attribute__((destructor)) static void settle_at_exit(void)
+{
+	struct bf_call call = { .type = BF_REQ_SETTLE, .nsfd = pending_fd };
+	struct bf_reply reply;
+	int err;
+
+	if (pending_fd < 0)
+		return;
+	err = bf_client_call(&call, &reply);
+	if (err)
+		report("reach", err);
+	else if (reply.ret)
+		fprintf(stderr, "bpfilter: cannot put the filter table in force: %s\n",
+			reply.msg[0] ? reply.msg : strerror(-reply.ret));
+	close(pending_fd);
+	pending_fd = -1;
+}
+
 BF_EXPORT int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
 {
 	getsockopt_fn real_get = real("getsockopt");
@@ -115,6 +170,7 @@ BF_EXPORT int getsockopt(int fd, int level, int optname, void *optval, socklen_t
 		.out_cap = *optlen,
 	};
 	err = bf_client_call(&call, &reply);
+	track_pending(err, &call, &reply);
 	if (!err && (reply.flags & BF_RESP_PASSTHROUGH))
 		return real_get(fd, level, optname, optval, optlen);
 	return finish(err, &reply);
@@ -178,6 +234,7 @@ BF_EXPORT int setsockopt(int fd, int level, int optname, const void *optval, soc
 				   0,
 	};
 	err = bf_client_call(&call, &reply);
+	track_pending(err, &call, &reply);
 	if (!err && (reply.flags & BF_RESP_PASSTHROUGH))
 		return real_set(fd, level, optname, optval, optlen);
 	/* The new table is in place: like the kernel, a bad counters pointer is silent. */

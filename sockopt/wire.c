@@ -25,7 +25,8 @@ int bf_wire_check_resp(const struct bf_resp_hdr *hdr)
 {
 	if (hdr->magic != BF_WIRE_MAGIC || hdr->version != BF_WIRE_VERSION)
 		return -EPROTO;
-	if (hdr->flags & ~(BF_RESP_PASSTHROUGH | BF_RESP_SEND_PAYLOAD | BF_RESP_OUT_WRITTEN))
+	if (hdr->flags &
+	    ~(BF_RESP_PASSTHROUGH | BF_RESP_SEND_PAYLOAD | BF_RESP_OUT_WRITTEN | BF_RESP_PENDING))
 		return -EINVAL;
 	/* a request for the payload carries nothing else */
 	if ((hdr->flags & BF_RESP_SEND_PAYLOAD) &&

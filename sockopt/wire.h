@@ -36,6 +36,8 @@ enum bf_req_type {
 	BF_REQ_SETSOCKOPT = 2,
 	/* which tables bpfilterd owns in the netns (for ip_tables_names) */
 	BF_REQ_TABLE_NAMES = 3,
+	/* put in force the netns's tables made for reading (BF_RESP_PENDING) */
+	BF_REQ_SETTLE = 4,
 	__BF_REQ_MAX,
 };
 
@@ -77,6 +79,12 @@ struct bf_req_remote {
 #define BF_RESP_SEND_PAYLOAD 0x2
 /* The out_len bytes of output are in the caller's buffer already (BF_REQ_REMOTE). */
 #define BF_RESP_OUT_WRITTEN 0x4
+/*
+ * The table asked for was made by this request or one before it, and is not
+ * in force yet: the client sends BF_REQ_SETTLE before it exits, unless it
+ * replaced the table meanwhile.
+ */
+#define BF_RESP_PENDING 0x8
 
 struct bf_resp_hdr {
 	uint32_t magic;

@@ -15,6 +15,7 @@
 #include "local_routes.h"
 #include "log.h"
 #include "persist.h"
+#include "settle.h"
 #include "state.h"
 
 static struct bf_load_opts load_opts;
@@ -240,6 +241,7 @@ int bf_enforce_counters(const struct bf_netns *ns, struct xt_counters *counters)
 
 void bf_enforce_release(struct bf_netns *ns)
 {
+	bf_settle_done(ns);
 	bf_attach_free(ns->filter_link);
 	bf_bpf_table_free(ns->filter_bpf);
 	ns->filter_link = NULL;

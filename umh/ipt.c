@@ -21,6 +21,7 @@
 #include "ipt.h"
 #include "log.h"
 #include "netns.h"
+#include "settle.h"
 #include "state.h"
 
 static const char *const owned_tables[] = { "filter" };
@@ -50,13 +51,13 @@ static void set_msg(struct bf_response *resp, const struct xlate_error *xerr)
 }
 
 /*
- * The netns's filter table, created as the kernel creates it on first use:
- * from then on its policies count packets, so its programs are attached.
+ * The netns's filter table, created as the kernel creates it on first use.
+ * Its programs count packets from then on, once it is in force: it is put
+ * in force when it must be (umh/settle.h), and the client is told.
  */
 static struct xlate_table *ns_filter(struct bf_netns *ns, const struct bf_request *req,
 				     struct bf_response *resp)
 {
-	struct xlate_error xerr = { 0 };
 	struct xlate_table *t;
 
 	resp->ret = -ENOMEM;
@@ -66,16 +67,16 @@ static struct xlate_table *ns_filter(struct bf_netns *ns, const struct bf_reques
 		resp->ret = xlate_table_new_filter(&t);
 		if (resp->ret)
 			return NULL;
-		resp->ret = bf_enforce(ns, req->sockfd, t, NULL, &xerr);
+		resp->ret = bf_settle_defer(ns, req->sockfd);
 		if (resp->ret) {
-			set_msg(resp, &xerr);
 			xlate_table_free(t);
 			return NULL;
 		}
 		ns->filter = t;
-		bf_enforce_commit(ns);
 		bf_dbg("filter table created for netns %llu", (unsigned long long)ns->cookie);
 	}
+	if (bf_settle_pending(ns))
+		resp->flags |= BF_RESP_PENDING;
 	resp->ret = 0;
 	return ns->filter;
 }
@@ -309,6 +310,8 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 	/* Commit: the new table is in force; the old counters go back. */
 	ns->filter = next;
 	bf_enforce_commit(ns);
+	bf_settle_done(ns);
+	resp->flags &= ~BF_RESP_PENDING;
 	resp->out = cur->counters;
 	resp->out_len = repl.num_counters * sizeof(struct xt_counters);
 	cur->counters = NULL;

@@ -33,6 +33,7 @@ struct bf_netns *bf_netns_get(uint64_t cookie)
 		return NULL;
 	ns->cookie = cookie;
 	ns->raw_fd = ns->local_routes_fd = ns->route_mon_fd = ns->route_dump_fd = -1;
+	ns->pending_sock = -1;
 	ns->next = all_netns;
 	all_netns = ns;
 	return ns;

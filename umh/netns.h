@@ -21,6 +21,8 @@ struct bf_netns {
 	uint64_t ino;
 	/* NULL until a client first names the table, as the kernel's lazy init */
 	struct xlate_table *filter;
+	/* while filter is not in force: a socket of this netns (umh/settle.h); -1 */
+	int pending_sock;
 	/* the filter table's programs and their place in the netns's hooks */
 	struct bf_bpf_table *filter_bpf;
 	struct bf_attachment *filter_link;

@@ -23,6 +23,7 @@
 #include "netns.h"
 #include "netns_reap.h"
 #include "server.h"
+#include "settle.h"
 
 /* A client gets this long to send its request and read the answer. */
 #define BF_IO_TIMEOUT_SEC 10
@@ -84,6 +85,8 @@ static void dispatch(const struct bf_opts *opts, const struct bf_request *req,
 		return bf_ipt_set(req, resp);
 	case BF_REQ_TABLE_NAMES:
 		return bf_ipt_table_names(req, resp);
+	case BF_REQ_SETTLE:
+		return bf_settle_request(req, resp);
 	default:
 		resp->ret = -EINVAL;
 	}
@@ -257,11 +260,34 @@ static int reap_if_due(int reap_fd, bool unnamed, int64_t *next)
 	return (int)(*next - now);
 }
 
+/*
+ * Tables made for a client that died before settling them: put in force
+ * once no request came for BF_SETTLE_IDLE_MS (tried once per such pause: a
+ * table that cannot be put in force is not retried in a loop). The poll
+ * timeout until then.
+ */
+static int settle_if_idle(int64_t last_request, bool *tried, int timeout)
+{
+	int64_t idle, left;
+
+	if (*tried || !bf_settle_any_pending())
+		return timeout;
+	idle = now_ms() - last_request;
+	if (idle >= BF_SETTLE_IDLE_MS) {
+		bf_settle_all();
+		*tried = true;
+		return timeout;
+	}
+	left = BF_SETTLE_IDLE_MS - idle;
+	return timeout < 0 || left < timeout ? (int)left : timeout;
+}
+
 int bf_server_run(const struct bf_opts *opts, int listen_fd)
 {
 	int sig_fd, reap_fd, timeout, ret = 0;
+	int64_t next_reap = 0, last_request = 0;
+	bool settle_tried = false;
 	struct pollfd *fds = NULL;
-	int64_t next_reap = 0;
 	nfds_t n, cap = 0;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -278,7 +304,7 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 			ret = -ENOMEM;
 			break;
 		}
-		if (poll(fds, n, timeout) < 0) {
+		if (poll(fds, n, settle_if_idle(last_request, &settle_tried, timeout)) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -299,6 +325,8 @@ int bf_server_run(const struct bf_opts *opts, int listen_fd)
 			continue;
 		handle_conn(opts, conn);
 		close(conn);
+		last_request = now_ms();
+		settle_tried = false;
 	}
 	free(fds);
 	close(sig_fd);

@@ -31,6 +31,10 @@ done < <(sed -n 's/^\(ok\|not ok\) [0-9]* \(.*\)/\1 \2/p' "$BF_LOG.t" | sed 's/^
 grep -q "^# Totals: pass:[1-9][0-9]* fail:0" "$BF_LOG.t" ||
 	{ bf_not_ok "hostile client suite"; sed 's/^/#   /' "$BF_LOG.t"; }
 bf_check "daemon survived the hostile clients" kill -0 "$BF_DAEMON_PID"
+# They never settle the table they made (umh/settle.h); iptables does. It
+# must be in force before the kernel's filter table exists here (below):
+# the kernel refuses a BPF hook at a priority another hook holds.
+bf_check "a command puts the table in force" bash -c '"$1" -S >/dev/null' _ "$ipt"
 
 # Without CAP_NET_ADMIN: the same refusal as the kernel's.
 nocap() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$@"; }

@@ -41,5 +41,34 @@ bf_check "... which the peer's iptables shows, with its count" \
 	test "$(inpeer "$ipt" -L INPUT -v -x -n | awk '/DROP/ { print $1 }')" = 2
 inpeer "$ipt" -F INPUT
 bf_check "... and changes from the peer work" to_peer
+
+# A netns's table exists from the first command that names it, as the
+# kernel's: its policies count every packet sent after that command, even
+# though the daemon puts it in force only when it must (umh/settle.h).
+ip netns add bfread$$ && ip -n bfread$$ link set lo up
+ip netns add bfdied$$ && ip -n bfdied$$ link set lo up
+# the INPUT policy's packets, and a ping on lo (request and reply: 2)
+policy_pkts() { ip netns exec "$1" "$ipt" -L INPUT -v -x -n | awk 'NR == 1 { print $5 }'; }
+lo_ping() { ip netns exec "$1" ping -c1 -W1 127.0.0.1 >/dev/null; }
+# IPT_SO_GET_INFO through the shim, then _exit(): no exit handler runs
+get_info_and_die() {
+	ip netns exec "$1" env LD_PRELOAD="$BF_OBJTREE/sockopt/libbpfilter-preload.so" python3 -c '
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+info, size = ctypes.create_string_buffer(b"filter", 84), ctypes.c_uint32(84)
+os._exit(libc.getsockopt(s.fileno(), 0, 64, info, ctypes.byref(size)))'
+}
+ip netns exec bfread$$ "$ipt" -L -n >/dev/null
+lo_ping bfread$$
+bf_check "a table first read by iptables -L counts the packets after it" \
+	test "$(policy_pkts bfread$$)" = 2
+bf_check "a client that dies after reading gets the table made" get_info_and_die bfdied$$
+sleep 3 # BF_SETTLE_IDLE_MS without a request
+lo_ping bfdied$$
+bf_check "... in force once the daemon is idle, counting packets" \
+	test "$(policy_pkts bfdied$$)" = 2
+ip netns del bfread$$
+ip netns del bfdied$$
 bf_daemon_stop
 bf_finish

@@ -61,6 +61,8 @@ TEST(request_header_bad_fields_are_einval)
 	EXPECT_EQ(-EINVAL, bf_wire_check_req(&h));
 	h.flags = BF_REQ_REMOTE;
 	EXPECT_EQ(0, bf_wire_check_req(&h));
+	h.type = BF_REQ_SETTLE;
+	EXPECT_EQ(0, bf_wire_check_req(&h));
 }
 
 TEST(request_payload_over_limit_is_emsgsize)
@@ -86,6 +88,8 @@ TEST(response_header_checks)
 	h = valid_resp();
 	h.flags = 0x80;
 	EXPECT_EQ(-EINVAL, bf_wire_check_resp(&h));
+	h.flags = BF_RESP_PENDING | BF_RESP_OUT_WRITTEN;
+	EXPECT_EQ(0, bf_wire_check_resp(&h));
 	h = valid_resp();
 	h.msg_len = BF_WIRE_MAX_MSG + 1;
 	EXPECT_EQ(-EMSGSIZE, bf_wire_check_resp(&h));
