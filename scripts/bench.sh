@@ -7,7 +7,9 @@
 # and each N in BENCH_SIZES, a fresh pair of netns joined by veth and N
 # INPUT rules of which only the last matches the flood (so that a linear
 # filter walks all of them):
-#   - restore: seconds iptables-restore takes to apply the N rules;
+#   - restore: seconds iptables-restore takes to apply the N rules (the
+#     median of BENCH_RESTORES, 3, each in fresh namespaces and, for
+#     bpfilter, by a fresh daemon);
 #   - append: seconds `iptables -A` takes to add one rule to them (the
 #     median of BENCH_APPENDS, 5, appended one after the other);
 #   - pps: UDP packets per second the last rule counts while one CPU sends
@@ -92,35 +94,59 @@ flood_median() {
 	done | sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'
 }
 
-measure() {
-	local set=$1 mode=$2 n=$3 t0 t1 restore append sent pkts pps ns=- rss=-
+# A fresh pair of netns (and for bpfilter a daemon of its own: its memory is
+# this table's; warmed up, as a daemon started at boot is: its first
+# request waits for it to read the kernel's BTF), then the N rules restored
+# there, in seconds, added to the list restored. Leaves them up. (Not in a
+# subshell: the daemon must stay this shell's child.)
+restore_fresh() {
+	local set=$1 mode=$2 n=$3 t0 t1
 	pair_up || return 1
 	if [ "$mode" = bpfilter ]; then
-		# a daemon of its own: its memory is this table's; warmed up (its
-		# first request waits for it to read the kernel's BTF), as a
-		# daemon started at boot is
 		bf_daemon_start || { pair_down; return 1; }
 		"$(tool bpfilter)" -S >/dev/null
 	fi
 	t0=$EPOCHREALTIME
 	if ! ip netns exec dut "$(tool "$mode" -restore)" <"$work/$set.$n"; then
-		[ "$mode" = bpfilter ] && bf_daemon_stop
-		pair_down
+		tear_down "$mode"
 		return 1
 	fi
 	t1=$EPOCHREALTIME
-	restore=$(seconds_of "$t0" "$t1")
+	restored="$restored $(seconds_of "$t0" "$t1")"
+}
+
+tear_down() {
+	[ "$1" = bpfilter ] && bf_daemon_stop
+	pair_down
+}
+
+# the median of BENCH_RESTORES (3) restores, each in fresh namespaces and
+# for bpfilter by a fresh daemon (the first restore of each), in restore;
+# the last is left up for the rest of the measure
+restore_median() {
+	local i
+	restored=
+	for i in $(seq "${BENCH_RESTORES:-3}"); do
+		[ "$i" -gt 1 ] && tear_down "$2"
+		restore_fresh "$@" || return 1
+	done
+	restore=$(echo "$restored" | tr ' ' '\n' | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+}
+
+measure() {
+	local set=$1 mode=$2 n=$3 restore restored append sent pkts pps ns=- rss=-
+	restore_median "$set" "$mode" "$n" || return 1
 	append=$(append_median "$mode")
 	read -r pkts sent < <(flood_median "$mode")
 	pps=$(( ${pkts:-0} / seconds ))
 	if [ "$mode" = bpfilter ]; then
 		ns=$(ip netns exec dut "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
 		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
-		bf_daemon_stop
 	fi
 	printf '%s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore" "$append" "$pps" \
 		"$ns" "$rss" "$sent"
-	pair_down
+	tear_down "$mode"
 }
 
 make -s -C "$top" O="$BF_OBJTREE" all bench-tools || exit 1
