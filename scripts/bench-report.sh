@@ -9,7 +9,7 @@ set -u
 dat=$1 out=$2 seconds=$3
 md="$out/benchmarks.md"
 # columns of the .dat file
-C_RESTORE=4 C_APPEND=5 C_PPS=6 C_NS=7 C_RSS=8
+C_RESTORE=4 C_APPEND=5 C_PPS=6 C_NS=7 C_RSS=8 C_INSERT=10 C_DELETE=11
 
 # value SET MODE N COL: one figure, "-" if missing
 value() {
@@ -95,6 +95,8 @@ targets() {
 		table "$set" "Packets per second (one CPU sends and filters for ${seconds} s; median of 3 floods)" $C_PPS
 		table "$set" "Seconds to apply the N rules with iptables-restore (median of 3, each in new namespaces, by a new daemon)" $C_RESTORE
 		table "$set" "Seconds to append one rule to the N with iptables -A (median of 5)" $C_APPEND
+		table "$set" "Seconds to insert one rule before the N with iptables -I INPUT 1 (median of 5)" $C_INSERT
+		table "$set" "Seconds to delete that rule again with iptables -D INPUT RULE (median of 5)" $C_DELETE
 		table "$set" "BPF_PROG_TEST_RUN, ns per packet through filter_INPUT" $C_NS
 		table "$set" "bpfilterd resident memory (kB) holding the table" $C_RSS
 		targets "$set"
@@ -133,6 +135,13 @@ targets() {
 	echo '  the daemon with `process_vm_readv()`/`process_vm_writev()`, one copy'
 	echo "  as the kernel's own (a socket took 9 ms more per append at 10,000"
 	echo "  mixed rules, mostly in page faults of the client receiving)."
+	echo "- Append, insert and delete each replace the whole table for legacy and"
+	echo "  bpfilter (\`iptables\` reads it, edits it and sends it back), so they"
+	echo "  cost about the same; \`iptables-nft\` sends only the change to"
+	echo "  nf_tables, and its delete first fetches the chain to find the rule."
+	echo "  An insert at the head of INPUT moves every other rule's counter, but"
+	echo "  an address run names its rules by their place in the run: its"
+	echo "  entries and its map are kept."
 	echo "- A restore here is a new daemon's first: on this virtual machine the"
 	echo "  first write to a page costs about 5 µs even once the kernel mapped it"
 	echo "  (\`MADV_POPULATE_WRITE\`; the hypervisor maps it then), 0.03 ms a MB"

@@ -12,6 +12,9 @@
 #     bpfilter, by a fresh daemon);
 #   - append: seconds `iptables -A` takes to add one rule to them (the
 #     median of BENCH_APPENDS, 5, appended one after the other);
+#   - insert, delete: seconds `iptables -I INPUT 1` takes to add one rule
+#     before them, and `iptables -D` to delete it again by its spec (the
+#     medians of as many);
 #   - pps: UDP packets per second the last rule counts while one CPU sends
 #     for BENCH_SECONDS (sending and receiving share that CPU, as veth does),
 #     the median of BENCH_FLOODS (3) floods;
@@ -66,17 +69,46 @@ last_rule_pkts() {
 
 seconds_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 # the median of BENCH_APPENDS appends of one rule each (after the rule the
 # flood meets): a single command's time is mostly noise and first-use costs
 append_median() {
-	local i t0 t1
+	local i t0 t1 times=''
 	for i in $(seq "${BENCH_APPENDS:-5}"); do
 		t0=$EPOCHREALTIME
 		ip netns exec dut "$(tool "$1")" -A INPUT -s "192.0.2.$i/32" -p tcp --dport 22 -j ACCEPT
 		t1=$EPOCHREALTIME
-		seconds_of "$t0" "$t1"
-		echo
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+		times="$times $(seconds_of "$t0" "$t1")"
+	done
+	# shellcheck disable=SC2086
+	median $times
+}
+
+# in insert and delete, the medians of BENCH_APPENDS inserts of one rule at
+# the head of INPUT, then of as many deletes of those rules by their spec
+# (which the client looks for in the table): the table is as before after both
+insert_delete_medians() {
+	local i t0 t1 rule ins='' del=''
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		t0=$EPOCHREALTIME
+		ip netns exec dut "$(tool "$1")" -I INPUT 1 -s "192.0.2.$((100 + i))/32" -p tcp \
+			--dport 23 -j ACCEPT
+		t1=$EPOCHREALTIME
+		ins="$ins $(seconds_of "$t0" "$t1")"
+	done
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
+		t0=$EPOCHREALTIME
+		# shellcheck disable=SC2086 # the rule's words
+		ip netns exec dut "$(tool "$1")" -D INPUT $rule
+		t1=$EPOCHREALTIME
+		del="$del $(seconds_of "$t0" "$t1")"
+	done
+	# shellcheck disable=SC2086
+	insert=$(median $ins)
+	# shellcheck disable=SC2086
+	delete=$(median $del)
 }
 
 # the median of BENCH_FLOODS floods (3) of packets counted on the last rule,
@@ -130,22 +162,23 @@ restore_median() {
 		[ "$i" -gt 1 ] && tear_down "$2"
 		restore_fresh "$@" || return 1
 	done
-	restore=$(echo "$restored" | tr ' ' '\n' | grep . | sort -n |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	# shellcheck disable=SC2086 # one figure per word
+	restore=$(median $restored)
 }
 
 measure() {
-	local set=$1 mode=$2 n=$3 restore restored append sent pkts pps ns=- rss=-
+	local set=$1 mode=$2 n=$3 restore restored append insert delete sent pkts pps ns=- rss=-
 	restore_median "$set" "$mode" "$n" || return 1
 	append=$(append_median "$mode")
+	insert_delete_medians "$mode"
 	read -r pkts sent < <(flood_median "$mode")
 	pps=$(( ${pkts:-0} / seconds ))
 	if [ "$mode" = bpfilter ]; then
 		ns=$(ip netns exec dut "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
 		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
 	fi
-	printf '%s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore" "$append" "$pps" \
-		"$ns" "$rss" "$sent"
+	printf '%s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore" "$append" \
+		"$pps" "$ns" "$rss" "$sent" "$insert" "$delete"
 	tear_down "$mode"
 }
 
@@ -159,11 +192,11 @@ done
 # libraries and kernel modules the others find ready (its first append took
 # three times as long as the same one later)
 for mode in $modes; do measure "${sets%% *}" "$mode" 1 >/dev/null; done
-echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent" >"$work/dat"
+echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s" >"$work/dat"
 for set in $sets; do
 	for n in $sizes; do
 		for mode in $modes; do
-			line=$(measure "$set" "$mode" "$n") || line="$set $n $mode - - - - - -"
+			line=$(measure "$set" "$mode" "$n") || line="$set $n $mode - - - - - - - -"
 			echo "$line" | tee -a "$work/dat"
 		done
 	done
