@@ -56,14 +56,16 @@ bool bf_settle_any_pending(void)
 
 void bf_settle_all(void)
 {
-	struct xlate_error err = { 0 };
 	struct bf_netns *ns;
 
-	for (ns = bf_netns_first(); ns; ns = ns->next)
+	for (ns = bf_netns_first(); ns; ns = ns->next) {
+		struct xlate_error err = { 0 };
+
 		if (bf_settle(ns, &err))
 			bf_err("cannot put the filter table of netns %llu in force: %s",
 			       (unsigned long long)ns->cookie,
 			       err.msg[0] ? err.msg : "no reason given");
+	}
 }
 
 void bf_settle_request(const struct bf_request *req, struct bf_response *resp)
