@@ -231,6 +231,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	if (ns->filter_bpf)
 		retire(ns->filter_bpf, old);
 	ns->filter_bpf = bt;
+	/* a table is in force: no pending one needs a socket of the netns kept */
+	bf_settle_done(ns);
 	return 0;
 }
 

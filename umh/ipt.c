@@ -310,7 +310,6 @@ static void set_replace(const struct bf_request *req, struct bf_response *resp)
 	/* Commit: the new table is in force; the old counters go back. */
 	ns->filter = next;
 	bf_enforce_commit(ns);
-	bf_settle_done(ns);
 	resp->flags &= ~BF_RESP_PENDING;
 	resp->out = cur->counters;
 	resp->out_len = repl.num_counters * sizeof(struct xt_counters);

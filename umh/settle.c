@@ -39,7 +39,6 @@ int bf_settle(struct bf_netns *ns, struct xlate_error *err)
 	if (ret)
 		return ret;
 	bf_enforce_commit(ns);
-	bf_settle_done(ns);
 	bf_dbg("filter table of netns %llu in force", (unsigned long long)ns->cookie);
 	return 0;
 }

@@ -26,7 +26,7 @@ bool bf_settle_pending(const struct bf_netns *ns);
 /* ns->filter was just made: keep a socket of its netns (sockfd's) until settled. */
 int bf_settle_defer(struct bf_netns *ns, int sockfd);
 
-/* ns's filter table was put in force (settled, or replaced): forget the socket. */
+/* ns has a table in force (bf_enforce()) or goes: forget the socket. */
 void bf_settle_done(struct bf_netns *ns);
 
 /* Put ns's pending table in force; 0 if it was not pending. */
