@@ -4,9 +4,10 @@
 # The filter table's cost, bpfilter against the kernel's iptables-legacy and
 # iptables-nft, measured in one run on this machine, modes alternating. For
 # each ruleset in BENCH_SETS (blocklist, mixed: see scripts/bench/rules.py)
-# and each N in BENCH_SIZES, a fresh pair of netns joined by veth and N
-# INPUT rules of which only the last matches the flood (so that a linear
-# filter walks all of them):
+# and each N in BENCH_SIZES, each mode in a fresh pair of netns joined by
+# veth, the three side by side, with N INPUT rules of which only the last
+# matches the flood (so that a linear filter walks all of them); the
+# modes take turns at each command and flood (see measure()):
 #   - restore: seconds iptables-restore takes to apply the N rules (the
 #     median of BENCH_RESTORES, 3, each in fresh namespaces and, for
 #     bpfilter, by a fresh daemon);
@@ -47,23 +48,32 @@ tool() {
 	esac
 }
 
+# each mode has its own pair of netns, dut-MODE and gen-MODE, all up at once
 pair_up() {
-	ip netns add dut && ip netns add gen || return 1
-	ip -n dut link set lo up
-	ip -n gen link set lo up
-	ip link add dut0 netns dut type veth peer name gen0 netns gen
-	ip -n dut addr add 10.98.0.1/24 dev dut0
-	ip -n gen addr add 10.98.0.2/24 dev gen0
-	ip -n dut link set dut0 up
-	ip -n gen link set gen0 up
-	ip netns exec gen ping -c1 -W1 10.98.0.1 >/dev/null
+	local dut=dut-$1 gen=gen-$1
+	ip netns add "$dut" && ip netns add "$gen" || return 1
+	ip -n "$dut" link set lo up
+	ip -n "$gen" link set lo up
+	ip link add d0 netns "$dut" type veth peer name g0 netns "$gen"
+	ip -n "$dut" addr add 10.98.0.1/24 dev d0
+	ip -n "$gen" addr add 10.98.0.2/24 dev g0
+	ip -n "$dut" link set d0 up
+	ip -n "$gen" link set g0 up
+	ip netns exec "$gen" ping -c1 -W1 10.98.0.1 >/dev/null
 }
 
-pair_down() { ip netns del dut 2>/dev/null; ip netns del gen 2>/dev/null; }
+pair_down() { ip netns del "dut-$1" 2>/dev/null; ip netns del "gen-$1" 2>/dev/null; }
+
+# a mode's iptables command (TOOL_SUFFIX: -save, -restore) in its dut netns
+on_dut() {
+	local mode=$1
+	shift
+	ip netns exec "dut-$mode" "$(tool "$mode" "${TOOL_SUFFIX:-}")" "$@"
+}
 
 # packets counted on the last rule
 last_rule_pkts() {
-	ip netns exec dut "$(tool "$1" -save)" -c -t filter |
+	TOOL_SUFFIX=-save on_dut "$1" -c -t filter |
 		sed -n 's/^\[\([0-9]*\):[0-9]*\] -A INPUT -s 10.98.0.2\/32 \(-d 10.98.0.1\/32 -p udp -m udp --dport 9 \)\?-j DROP$/\1/p'
 }
 
@@ -71,115 +81,127 @@ seconds_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# the median of BENCH_APPENDS appends of one rule each (after the rule the
-# flood meets): a single command's time is mostly noise and first-use costs
-append_median() {
-	local i t0 t1 times=''
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		t0=$EPOCHREALTIME
-		ip netns exec dut "$(tool "$1")" -A INPUT -s "192.0.2.$i/32" -p tcp --dport 22 -j ACCEPT
-		t1=$EPOCHREALTIME
-		times="$times $(seconds_of "$t0" "$t1")"
-	done
-	# shellcheck disable=SC2086
-	median $times
-}
-
-# in insert and delete, the medians of BENCH_APPENDS inserts of one rule at
-# the head of INPUT, then of as many deletes of those rules by their spec
-# (which the client looks for in the table): the table is as before after both
-insert_delete_medians() {
-	local i t0 t1 rule ins='' del=''
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		t0=$EPOCHREALTIME
-		ip netns exec dut "$(tool "$1")" -I INPUT 1 -s "192.0.2.$((100 + i))/32" -p tcp \
-			--dport 23 -j ACCEPT
-		t1=$EPOCHREALTIME
-		ins="$ins $(seconds_of "$t0" "$t1")"
-	done
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
-		t0=$EPOCHREALTIME
-		# shellcheck disable=SC2086 # the rule's words
-		ip netns exec dut "$(tool "$1")" -D INPUT $rule
-		t1=$EPOCHREALTIME
-		del="$del $(seconds_of "$t0" "$t1")"
-	done
-	# shellcheck disable=SC2086
-	insert=$(median $ins)
-	# shellcheck disable=SC2086
-	delete=$(median $del)
-}
-
-# the median of BENCH_FLOODS floods (3) of packets counted on the last rule,
-# and the packets sent in that flood: one flood is at the mercy of whatever
-# else this shared machine runs meanwhile
-flood_median() {
-	local i before after sent
-	before=$(last_rule_pkts "$1")
-	for i in $(seq "${BENCH_FLOODS:-3}"); do
-		sent=$(ip netns exec gen taskset -c 0 "$BF_OBJTREE/scripts/bench/udpflood" \
-			10.98.0.1 9 "$seconds")
-		after=$(last_rule_pkts "$1")
-		echo "$(( ${after:-0} - ${before:-0} )) $sent"
-		before=$after
-	done | sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'
+# seconds one command of a mode takes
+timed() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	on_dut "$@"
+	t1=$EPOCHREALTIME
+	seconds_of "$t0" "$t1"
 }
 
 # A fresh pair of netns (and for bpfilter a daemon of its own: its memory is
 # this table's; warmed up, as a daemon started at boot is: its first
 # request waits for it to read the kernel's BTF), then the N rules restored
-# there, in seconds, added to the list restored. Leaves them up. (Not in a
-# subshell: the daemon must stay this shell's child.)
+# there, in seconds, added to restored. Leaves them up. (Not in a subshell:
+# the daemon must stay this shell's child.)
 restore_fresh() {
-	local set=$1 mode=$2 n=$3 t0 t1
-	pair_up || return 1
+	local set=$1 mode=$2 n=$3 t
+	pair_up "$mode" || return 1
 	if [ "$mode" = bpfilter ]; then
-		bf_daemon_start || { pair_down; return 1; }
+		bf_daemon_start || { pair_down "$mode"; return 1; }
 		"$(tool bpfilter)" -S >/dev/null
 	fi
-	t0=$EPOCHREALTIME
-	if ! ip netns exec dut "$(tool "$mode" -restore)" <"$work/$set.$n"; then
+	if ! t=$(TOOL_SUFFIX=-restore timed "$mode" <"$work/$set.$n"); then
 		tear_down "$mode"
 		return 1
 	fi
-	t1=$EPOCHREALTIME
-	restored="$restored $(seconds_of "$t0" "$t1")"
+	restored="$restored $t"
 }
 
 tear_down() {
 	[ "$1" = bpfilter ] && bf_daemon_stop
-	pair_down
+	pair_down "$1"
 }
 
-# the median of BENCH_RESTORES (3) restores, each in fresh namespaces and
-# for bpfilter by a fresh daemon (the first restore of each), in restore;
-# the last is left up for the rest of the measure
+# in restored_median, the median of BENCH_RESTORES (3) restores, each in
+# fresh namespaces and for bpfilter by a fresh daemon (the first restore of
+# each); the last is left up for the rest of the measure
 restore_median() {
-	local i
-	restored=
+	local i restored=
 	for i in $(seq "${BENCH_RESTORES:-3}"); do
 		[ "$i" -gt 1 ] && tear_down "$2"
 		restore_fresh "$@" || return 1
 	done
 	# shellcheck disable=SC2086 # one figure per word
-	restore=$(median $restored)
+	restored_median=$(median $restored)
 }
 
+# Each figure of a set and N, for every mode. The modes' tables are up side
+# by side and their commands and floods take turns, so that whatever else
+# this shared machine does meanwhile falls on all of them alike (measured
+# one mode after the other, the append ratio went from 0.85 to 1.12 from
+# one run to the next). A single command's time is mostly noise and
+# first-use costs: each figure is the median of BENCH_APPENDS (5) commands:
+#   - append: one rule after the rule the flood meets;
+#   - insert: one rule at the head of INPUT; then delete: those rules again,
+#     by their spec (which the client looks for in the table), which leaves
+#     the table as it was;
+#   - pps: of BENCH_FLOODS (3) floods, packets counted on the last rule.
 measure() {
-	local set=$1 mode=$2 n=$3 restore restored append insert delete sent pkts pps ns=- rss=-
-	restore_median "$set" "$mode" "$n" || return 1
-	append=$(append_median "$mode")
-	insert_delete_medians "$mode"
-	read -r pkts sent < <(flood_median "$mode")
-	pps=$(( ${pkts:-0} / seconds ))
+	local set=$1 n=$2 mode i rule up='' t pkts sent
+	declare -A restore append insert delete floods
+	for mode in $modes; do
+		restore_median "$set" "$mode" "$n" || continue
+		restore[$mode]=$restored_median
+		up="$up $mode"
+	done
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		for mode in $up; do
+			t=$(timed "$mode" -A INPUT -s "192.0.2.$i/32" -p tcp --dport 22 -j ACCEPT)
+			append[$mode]="${append[$mode]:-} $t"
+		done
+	done
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
+		for mode in $up; do
+			# shellcheck disable=SC2086 # the rule's words
+			t=$(timed "$mode" -I INPUT 1 $rule)
+			insert[$mode]="${insert[$mode]:-} $t"
+		done
+	done
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
+		for mode in $up; do
+			# shellcheck disable=SC2086
+			t=$(timed "$mode" -D INPUT $rule)
+			delete[$mode]="${delete[$mode]:-} $t"
+		done
+	done
+	for i in $(seq "${BENCH_FLOODS:-3}"); do
+		for mode in $up; do
+			pkts=$(last_rule_pkts "$mode")
+			sent=$(ip netns exec "gen-$mode" taskset -c 0 \
+				"$BF_OBJTREE/scripts/bench/udpflood" 10.98.0.1 9 "$seconds")
+			pkts=$(( $(last_rule_pkts "$mode") - ${pkts:-0} ))
+			floods[$mode]="${floods[$mode]:-}$pkts $sent"$'\n'
+		done
+	done
+	for mode in $modes; do
+		case " $up " in
+		*" $mode "*) ;;
+		*) echo "$set $n $mode - - - - - - - -"; continue ;;
+		esac
+		print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
+			"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}"
+	done
+	for mode in $up; do tear_down "$mode"; done
+}
+
+# one line of benchmarks.dat; the median flood is the one with the median
+# count, with the packets it sent
+print_figures() {
+	local set=$1 n=$2 mode=$3 restore_s=$4 pkts sent ns=- rss=-
+	read -r pkts sent < <(printf '%s' "$8" | sort -n |
+		awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
 	if [ "$mode" = bpfilter ]; then
-		ns=$(ip netns exec dut "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
+		ns=$(ip netns exec dut-bpfilter "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
 		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
 	fi
-	printf '%s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore" "$append" \
-		"$pps" "$ns" "$rss" "$sent" "$insert" "$delete"
-	tear_down "$mode"
+	# shellcheck disable=SC2086 # one figure per word
+	printf '%s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore_s" \
+		"$(median $5)" "$(( ${pkts:-0} / seconds ))" "$ns" "$rss" "${sent:-0}" \
+		"$(median $6)" "$(median $7)"
 }
 
 make -s -C "$top" O="$BF_OBJTREE" all bench-tools || exit 1
@@ -188,17 +210,14 @@ for set in $sets; do
 	for n in $sizes; do python3 "$top/scripts/bench/rules.py" "$set" "$n" >"$work/$set.$n"; done
 done
 
-# one untimed round per mode first: the run's first commands load binaries,
+# one untimed round first: the run's first commands load binaries,
 # libraries and kernel modules the others find ready (its first append took
 # three times as long as the same one later)
-for mode in $modes; do measure "${sets%% *}" "$mode" 1 >/dev/null; done
+measure "${sets%% *}" 1 >/dev/null
 echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s" >"$work/dat"
 for set in $sets; do
 	for n in $sizes; do
-		for mode in $modes; do
-			line=$(measure "$set" "$mode" "$n") || line="$set $n $mode - - - - - - - -"
-			echo "$line" | tee -a "$work/dat"
-		done
+		measure "$set" "$n" | tee -a "$work/dat"
 	done
 done
 
