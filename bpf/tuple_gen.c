@@ -21,9 +21,9 @@
 #define T_FIRST (BF_STK_SCRATCH + 28) /* u32: the key's first candidate */
 #define T_COUNT (BF_STK_SCRATCH + 32) /* u32: its number of candidates */
 #define T_HOME (BF_STK_SCRATCH + 36) /* u32: the key's home in the run's table */
-#define T_PFLAGS (BF_STK_SCRATCH + 40) /* u32: how port rules see the packet, P_* */
-#define T_SPORT (BF_STK_SCRATCH + 44) /* u32, host order */
-#define T_DPORT (BF_STK_SCRATCH + 48)
+#define T_PFLAGS (BF_STK_SCRATCH + 40) /* u32 in a u64: how port rules see the packet, P_* */
+#define T_SPORT (BF_STK_SCRATCH + 48) /* u32, host order; with T_DPORT, one u64 */
+#define T_DPORT (BF_STK_SCRATCH + 52)
 #define T_TITER (BF_STK_SCRATCH + 56) /* struct bpf_iter_num over the tuples */
 
 #define NONE BF_RUN_POS
@@ -41,8 +41,13 @@
  *   BF_TUPLE_ANY_PORT keys, T_DPORT 0); a candidate with ports is taken
  *   with BF_TUPLE_HOTDROP.
  *
- * The values are opaque to the verifier (gen_opaque()): had it known them,
- * it would walk the search once per case again.
+ * The values are opaque to the verifier (gen_store_opaque()): had it known them,
+ * it would walk the search once per case again. And each way leaves the
+ * same kind of stack: two double words, each an unknown number. A
+ * narrower store or a known range would make a way's stack differ from
+ * another's (a 4-byte store shares its slot with its neighbour, and the
+ * verifier compares such slots byte by byte), and the search's loops were
+ * walked once more per way.
  */
 #define P_NOKEY 1u
 #define P_SHORT (BF_TUPLE_ANY_PORT | BF_TUPLE_HOTDROP)
@@ -51,16 +56,35 @@
 #define CAND(field) ((int)offsetof(struct bf_tuple_cand, field))
 
 /*
- * *(u32 *)(fp + off) = value, in a way the verifier cannot follow: skb->len
- * minus itself is 0 to the CPU but an unknown number to the verifier.
+ * dst = 0, in a way the verifier cannot follow: a double word of the IP
+ * header minus itself is 0 to the CPU but an unknown number to the
+ * verifier. Clobbers r2.
  */
-static void gen_opaque(struct bf_prog *p, int off, uint32_t value)
+static void gen_opaque_zero(struct bf_prog *p, int dst)
 {
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_SKBLEN));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
-	bf_emit(p, BF_ALU64_REG(BPF_SUB, BF_R1, BF_R2));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, (int32_t)value));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, off));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, dst, BF_FP, BF_STK_IPH));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_FP, BF_STK_IPH));
+	bf_emit(p, BF_ALU64_REG(BPF_SUB, dst, BF_R2));
+}
+
+/* *(u64 *)(fp + off) = r1 + an opaque 0 */
+static void gen_store_opaque(struct bf_prog *p, int off)
+{
+	gen_opaque_zero(p, BF_R3);
+	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R3));
+	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, off));
+}
+
+/* The flags and both ports, opaque: T_SPORT and T_DPORT both hold port. */
+static void gen_opaque_mode(struct bf_prog *p, uint32_t flags, uint32_t port)
+{
+	bf_emit(p, BF_MOV32_IMM(BF_R1, (int32_t)flags));
+	gen_store_opaque(p, T_PFLAGS);
+	bf_emit(p, BF_MOV32_IMM(BF_R1, (int32_t)port));
+	bf_emit(p, BF_MOV64_REG(BF_R4, BF_R1));
+	bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R4, 32));
+	bf_emit(p, BF_ALU64_REG(BPF_OR, BF_R1, BF_R4));
+	gen_store_opaque(p, T_SPORT);
 }
 
 /* The port flags and ports of the packet, as the run's port rules see it. */
@@ -90,21 +114,19 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf
 	}
 	bf_label_bind(p, l4);
 	/* tcphdr and udphdr both begin with source and dest */
+	bf_emit(p, BF_MOV64_IMM(BF_R1, 0));
+	gen_store_opaque(p, T_PFLAGS);
 	bf_gen_load_be16(g, BF_R1, BF_STK_L4);
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_SPORT));
-	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + 2);
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_DPORT));
-	gen_opaque(p, T_PFLAGS, 0);
+	bf_gen_load_be16(g, BF_R4, BF_STK_L4 + 2);
+	bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R4, 32));
+	bf_emit(p, BF_ALU64_REG(BPF_OR, BF_R1, BF_R4));
+	gen_store_opaque(p, T_SPORT);
 	bf_jmp(p, search);
 	bf_label_bind(p, too_short);
-	gen_opaque(p, T_PFLAGS, P_SHORT);
-	gen_opaque(p, T_SPORT, 0);
-	gen_opaque(p, T_DPORT, 0);
+	gen_opaque_mode(p, P_SHORT, 0);
 	bf_jmp(p, search);
 	bf_label_bind(p, none);
-	gen_opaque(p, T_PFLAGS, P_NOKEY);
-	gen_opaque(p, T_SPORT, P_NO_PORT);
-	gen_opaque(p, T_DPORT, P_NO_PORT);
+	gen_opaque_mode(p, P_NOKEY, P_NO_PORT);
 }
 
 #define DESC(field) ((int)offsetof(struct bf_tuple_desc, field))
