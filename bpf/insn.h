@@ -14,6 +14,7 @@
 
 #define BF_ALU64_REG(op, d, s) BF_INSN(BPF_ALU64 | BPF_OP(op) | BPF_X, d, s, 0, 0)
 #define BF_ALU64_IMM(op, d, i) BF_INSN(BPF_ALU64 | BPF_OP(op) | BPF_K, d, 0, 0, i)
+#define BF_ALU32_REG(op, d, s) BF_INSN(BPF_ALU | BPF_OP(op) | BPF_X, d, s, 0, 0)
 #define BF_ALU32_IMM(op, d, i) BF_INSN(BPF_ALU | BPF_OP(op) | BPF_K, d, 0, 0, i)
 #define BF_MOV64_REG(d, s) BF_INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define BF_MOV64_IMM(d, i) BF_INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)

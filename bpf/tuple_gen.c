@@ -41,13 +41,13 @@
  *   BF_TUPLE_ANY_PORT keys, T_DPORT 0); a candidate with ports is taken
  *   with BF_TUPLE_HOTDROP.
  *
- * The values are opaque to the verifier (gen_store_opaque()): had it known them,
- * it would walk the search once per case again. And each way leaves the
- * same kind of stack: two double words, each an unknown number. A
- * narrower store or a known range would make a way's stack differ from
- * another's (a 4-byte store shares its slot with its neighbour, and the
- * verifier compares such slots byte by byte), and the search's loops were
- * walked once more per way.
+ * The values are opaque to the verifier (gen_store_opaque()): had it
+ * known them, it would walk the search once per case again. And each way
+ * leaves the same kind of stack: two double words, each an unknown
+ * number. A narrower store or a known range would make a way's stack
+ * differ from another's (a 4-byte store shares its slot with its
+ * neighbour, and the verifier compares such slots byte by byte), and the
+ * search's loops were walked once more per way.
  */
 #define P_NOKEY 1u
 #define P_SHORT (BF_TUPLE_ANY_PORT | BF_TUPLE_HOTDROP)
@@ -177,37 +177,47 @@ static void gen_masked(struct bf_prog *p, int addr_off, int mask_off, int off)
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, off));
 }
 
-/* The key of tuple BF_STK_KEY (desc in r0) at T_KEY; a packet it cannot match goes to skip. */
+/*
+ * The key of tuple BF_STK_KEY (desc in r0) at T_KEY; a packet it cannot
+ * match goes to skip. Without branches on the tuple's shape: the desc's
+ * masks pick the fields, so that every tuple leaves the same kind of key
+ * and the verifier walks the probe and the walk after it once, not once
+ * per combination of fields.
+ */
 static void gen_key(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_label skip)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label addrs = bf_label_new(p), no_proto = bf_label_new(p);
 
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_KEY));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY));
-	/* dport 0, proto 0, used 1 */
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, T_KEY + 12, 1 << 24));
 	if (plan->any_dport) {
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, DESC(dport)));
-		bf_jmp_imm(p, BPF_JEQ, BF_R2, 0, addrs);
+		/* no header to read ports from: a tuple on dport cannot match */
 		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, T_PFLAGS));
-		bf_jmp32_imm(p, BPF_JSET, BF_R2, P_NOKEY, skip);
-		bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R2, (int32_t)BF_TUPLE_ANY_PORT));
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R3, BF_R0, DESC(port_flag)));
+		bf_emit(p, BF_MOV64_REG(BF_R4, BF_R2));
+		bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R4, P_NOKEY));
+		bf_emit(p, BF_ALU32_REG(BPF_MUL, BF_R4, BF_R3));
+		bf_jmp32_imm(p, BPF_JNE, BF_R4, 0, skip);
+		/* a header too short (P_SHORT): a tuple on dport takes its port-less keys */
+		bf_emit(p, BF_ALU32_REG(BPF_AND, BF_R2, BF_R3));
 		bf_emit(p, BF_ALU64_REG(BPF_OR, BF_R1, BF_R2));
-		bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY));
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, T_DPORT));
-		bf_emit(p, BF_STX_MEM(BPF_H, BF_FP, BF_R1, T_KEY + 12));
 	}
-	bf_label_bind(p, addrs);
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY));
 	gen_masked(p, BF_IPH(saddr), DESC(smask), T_KEY + 4);
 	gen_masked(p, BF_IPH(daddr), DESC(dmask), T_KEY + 8);
-	if (plan->any_proto) {
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, DESC(proto)));
-		bf_jmp_imm(p, BPF_JEQ, BF_R2, 0, no_proto);
-		bf_emit(p, BF_LDX_MEM(BPF_B, BF_R1, BF_FP, BF_IPH(protocol)));
-		bf_emit(p, BF_STX_MEM(BPF_B, BF_FP, BF_R1, T_KEY + 14));
+	if (!plan->any_dport && !plan->any_proto) {
+		/* dport 0, proto 0, used 1 */
+		bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, T_KEY + 12, 1 << 24));
+		return;
 	}
-	bf_label_bind(p, no_proto);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, T_DPORT));
+	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R1, (int32_t)BF_TUPLE_KEY_DPORT));
+	bf_emit(p, BF_LDX_MEM(BPF_B, BF_R2, BF_FP, BF_IPH(protocol)));
+	bf_emit(p, BF_ALU32_IMM(BPF_LSH, BF_R2, 16));
+	bf_emit(p, BF_ALU32_REG(BPF_OR, BF_R1, BF_R2));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, DESC(key_mask)));
+	bf_emit(p, BF_ALU32_REG(BPF_AND, BF_R1, BF_R2));
+	bf_emit(p, BF_ALU32_IMM(BPF_OR, BF_R1, 1 << 24));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, T_KEY + 12));
 }
 
 /* r2 (a port) in the candidate's range [r0 + off], else to nomatch. */
@@ -390,7 +400,9 @@ static void gen_search(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_la
 	struct bf_prog *p = &g->prog;
 	bf_label loop = bf_label_new(p), done = bf_label_new(p), next = bf_label_new(p);
 
-	bf_emit(p, BF_MOV64_IMM(BF_R8, NONE));
+	/* NONE, opaque: as unknown as a match found later, one state for both */
+	gen_opaque_zero(p, BF_R8);
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R8, NONE));
 	gen_scrub(p);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)plan->shape_base));
 	bf_emit(p, BF_MOV64_IMM(BF_R3, (int)(plan->shape_base + plan->num_tuples)));

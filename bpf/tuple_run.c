@@ -348,8 +348,9 @@ static int stage_shapes(struct bf_class_maps *m, struct bf_tuple_plan *plan)
 		struct bf_tuple_desc d = {
 			.smask = s->src_len ? htonl(~0u << (32 - s->src_len)) : 0,
 			.dmask = s->dst_len ? htonl(~0u << (32 - s->dst_len)) : 0,
-			.proto = s->proto,
-			.dport = s->dport,
+			.key_mask = (s->dport ? BF_TUPLE_KEY_DPORT : 0) |
+				    (s->proto ? BF_TUPLE_KEY_PROTO : 0),
+			.port_flag = s->dport ? BF_TUPLE_ANY_PORT : 0,
 		};
 
 		plan->any_dport |= s->dport;

@@ -98,8 +98,13 @@ struct bf_tuple_shape {
 /* A tuple as the code reads it (the array map of a run's tuples). */
 struct bf_tuple_desc {
 	uint32_t smask, dmask; /* network order */
-	uint32_t proto, dport; /* as in struct bf_tuple_shape */
+	/* of the key's last word (dport, proto, used): BF_TUPLE_KEY_DPORT, _PROTO */
+	uint32_t key_mask;
+	uint32_t port_flag; /* BF_TUPLE_ANY_PORT if the tuple keys on dport, else 0 */
 };
+
+#define BF_TUPLE_KEY_DPORT 0x0000ffffu
+#define BF_TUPLE_KEY_PROTO 0x00ff0000u
 
 /* A run as the code generator needs it, its entries staged (class_maps.h). */
 struct bf_tuple_plan {
