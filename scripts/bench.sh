@@ -19,6 +19,8 @@
 #   - pps: UDP packets per second the last rule counts while one CPU sends
 #     for BENCH_SECONDS (sending and receiving share that CPU, as veth does),
 #     the median of BENCH_FLOODS (3) floods;
+#   - pps_ref: for bpfilter, the same with only the rule the flood meets,
+#     flooded in turn with the others: its throughput at N = 1;
 #   - ns/pkt: for bpfilter, BPF_PROG_TEST_RUN's mean time of filter_INPUT;
 #   - rss: for bpfilter, the daemon's resident memory (kB) holding the table.
 # Writes Documentation/benchmarks.md, Documentation/benchmarks.dat and
@@ -42,7 +44,7 @@ modes="bpfilter legacy nft"
 
 tool() {
 	case $1 in
-	bpfilter) echo "$BF_OBJTREE/scripts/iptables-bpfilter${2:-}" ;;
+	bpfilter | ref) echo "$BF_OBJTREE/scripts/iptables-bpfilter${2:-}" ;;
 	legacy) echo "iptables-legacy${2:-}" ;;
 	nft) echo "iptables-nft${2:-}" ;;
 	esac
@@ -137,9 +139,13 @@ restore_median() {
 #   - insert: one rule at the head of INPUT; then delete: those rules again,
 #     by their spec (which the client looks for in the table), which leaves
 #     the table as it was;
-#   - pps: of BENCH_FLOODS (3) floods, packets counted on the last rule.
+#   - pps: of BENCH_FLOODS (3) floods, packets counted on the last rule;
+#     bpfilter's floods take turns with a fourth table's too, "ref", its own
+#     with only the rule the flood meets: its throughput at N = 1 in the
+#     same rounds (measured at another time, the machine's mood moved that
+#     ratio by a third).
 measure() {
-	local set=$1 n=$2 mode i rule up='' t pkts sent
+	local set=$1 n=$2 mode i rule up='' t pkts sent ns=- rss=- ref=''
 	declare -A restore append insert delete floods
 	for mode in $modes; do
 		restore_median "$set" "$mode" "$n" || continue
@@ -168,8 +174,16 @@ measure() {
 			delete[$mode]="${delete[$mode]:-} $t"
 		done
 	done
+	case " $up " in
+	*" bpfilter "*)
+		# before the reference table exists: its program has the same name
+		ns=$(ip netns exec dut-bpfilter "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
+		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
+		pair_up ref && TOOL_SUFFIX=-restore on_dut ref <"$work/$set.1" && ref=ref
+		;;
+	esac
 	for i in $(seq "${BENCH_FLOODS:-3}"); do
-		for mode in $up; do
+		for mode in $up $ref; do
 			pkts=$(last_rule_pkts "$mode")
 			sent=$(ip netns exec "gen-$mode" taskset -c 0 \
 				"$BF_OBJTREE/scripts/bench/udpflood" 10.98.0.1 9 "$seconds")
@@ -180,41 +194,53 @@ measure() {
 	for mode in $modes; do
 		case " $up " in
 		*" $mode "*) ;;
-		*) echo "$set $n $mode - - - - - - - -"; continue ;;
+		*) echo "$set $n $mode - - - - - - - - -"; continue ;;
 		esac
-		print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
-			"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}"
+		if [ "$mode" = bpfilter ]; then
+			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
+				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" "$ns" "$rss" \
+				"${floods[ref]:-}"
+		else
+			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
+				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - ''
+		fi
 	done
+	pair_down ref
 	for mode in $up; do tear_down "$mode"; done
 }
 
-# one line of benchmarks.dat; the median flood is the one with the median
-# count, with the packets it sent
-print_figures() {
-	local set=$1 n=$2 mode=$3 restore_s=$4 pkts sent ns=- rss=-
-	read -r pkts sent < <(printf '%s' "$8" | sort -n |
+# the packets per second of the median of floods ("pkts sent" lines): the
+# one with the median count; "-" for none
+flood_pps() {
+	local pkts
+	[ -n "$1" ] || { echo -; return; }
+	read -r pkts _ < <(printf '%s' "$1" | sort -n |
 		awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
-	if [ "$mode" = bpfilter ]; then
-		ns=$(ip netns exec dut-bpfilter "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
-		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
-	fi
+	echo "$(( ${pkts:-0} / seconds ))"
+}
+
+# one line of benchmarks.dat: set N mode restore appends inserts deletes
+# floods testrun_ns rss_kb reference_floods
+print_figures() {
+	local set=$1 n=$2 mode=$3 restore_s=$4 sent
+	sent=$(printf '%s' "$8" | sort -n | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
 	# shellcheck disable=SC2086 # one figure per word
-	printf '%s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore_s" \
-		"$(median $5)" "$(( ${pkts:-0} / seconds ))" "$ns" "$rss" "${sent:-0}" \
-		"$(median $6)" "$(median $7)"
+	printf '%s %s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore_s" \
+		"$(median $5)" "$(flood_pps "$8")" "$9" "${10}" "${sent:-0}" \
+		"$(median $6)" "$(median $7)" "$(flood_pps "${11}")"
 }
 
 make -s -C "$top" O="$BF_OBJTREE" all bench-tools || exit 1
 sysctl -qw kernel.bpf_stats_enabled=0
 for set in $sets; do
-	for n in $sizes; do python3 "$top/scripts/bench/rules.py" "$set" "$n" >"$work/$set.$n"; done
+	for n in 1 $sizes; do python3 "$top/scripts/bench/rules.py" "$set" "$n" >"$work/$set.$n"; done
 done
 
 # one untimed round first: the run's first commands load binaries,
 # libraries and kernel modules the others find ready (its first append took
 # three times as long as the same one later)
 measure "${sets%% *}" 1 >/dev/null
-echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s" >"$work/dat"
+echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s pps_ref" >"$work/dat"
 for set in $sets; do
 	for n in $sizes; do
 		measure "$set" "$n" | tee -a "$work/dat"
