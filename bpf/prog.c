@@ -121,6 +121,13 @@ void bf_jmp_reg(struct bf_prog *p, int op, int dst, int src, bf_label l)
 	add_fixup(p, l);
 }
 
+void bf_may_goto(struct bf_prog *p, bf_label l)
+{
+	p->branches++;
+	bf_emit(p, BF_INSN(BPF_JMP | BPF_JCOND, 0, BPF_MAY_GOTO, 0, 0));
+	add_fixup(p, l);
+}
+
 void bf_jmp(struct bf_prog *p, bf_label l)
 {
 	bf_emit(p, BF_JA32(0));

@@ -58,6 +58,8 @@ void bf_jmp32_imm(struct bf_prog *p, int op, int reg, uint32_t imm, bf_label l);
 void bf_jmp_reg(struct bf_prog *p, int op, int dst, int src, bf_label l);
 /* Unconditional jump, any distance. */
 void bf_jmp(struct bf_prog *p, bf_label l);
+/* may_goto l: to l once the program's budget of loop turns is spent */
+void bf_may_goto(struct bf_prog *p, bf_label l);
 
 /* Resolve every jump; -ERANGE if a conditional jump is out of reach. */
 int bf_prog_link(struct bf_prog *p);
