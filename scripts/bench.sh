@@ -142,8 +142,8 @@ restore_median() {
 #   - pps: of BENCH_FLOODS (3) floods, packets counted on the last rule;
 #     bpfilter's floods take turns with a fourth table's too, "ref", its own
 #     with only the rule the flood meets: its throughput at N = 1 in the
-#     same rounds (measured at another time, the machine's mood moved that
-#     ratio by a third).
+#     same rounds (taken from the N = 1 figures, measured minutes apart,
+#     that ratio came out at 1.31 in a run whose N = 1 floods were all slow).
 measure() {
 	local set=$1 n=$2 mode i rule up='' t pkts sent ns=- rss=- ref=''
 	declare -A restore append insert delete floods
