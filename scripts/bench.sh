@@ -145,35 +145,17 @@ restore_median() {
 #     same rounds (taken from the N = 1 figures, measured minutes apart,
 #     that ratio came out at 1.31 in a run whose N = 1 floods were all slow).
 measure() {
-	local set=$1 n=$2 mode i rule up='' t pkts sent ns=- rss=- ref=''
+	local set=$1 n=$2 mode i up='' pkts sent ns=- rss=- ref=''
 	declare -A restore append insert delete floods
 	for mode in $modes; do
 		restore_median "$set" "$mode" "$n" || continue
 		restore[$mode]=$restored_median
 		up="$up $mode"
 	done
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		for mode in $up; do
-			t=$(timed "$mode" -A INPUT -s "192.0.2.$i/32" -p tcp --dport 22 -j ACCEPT)
-			append[$mode]="${append[$mode]:-} $t"
-		done
-	done
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
-		for mode in $up; do
-			# shellcheck disable=SC2086 # the rule's words
-			t=$(timed "$mode" -I INPUT 1 $rule)
-			insert[$mode]="${insert[$mode]:-} $t"
-		done
-	done
-	for i in $(seq "${BENCH_APPENDS:-5}"); do
-		rule="-s 192.0.2.$((100 + i))/32 -p tcp --dport 23 -j ACCEPT"
-		for mode in $up; do
-			# shellcheck disable=SC2086
-			t=$(timed "$mode" -D INPUT $rule)
-			delete[$mode]="${delete[$mode]:-} $t"
-		done
-	done
+	take_turns append "-A INPUT" 0 22
+	take_turns insert "-I INPUT 1" 100 23
+	# the inserted rules again, by their spec: the table is as it was
+	take_turns delete "-D INPUT" 100 23
 	case " $up " in
 	*" bpfilter "*)
 		# before the reference table exists: its program has the same name
@@ -207,6 +189,23 @@ measure() {
 	done
 	pair_down ref
 	for mode in $up; do tear_down "$mode"; done
+}
+
+# BENCH_APPENDS (5) rounds of `iptables COMMAND -s 192.0.2.(FIRST + round)/32
+# -p tcp --dport PORT -j ACCEPT`, each mode of measure()'s $up in turn: their
+# seconds, per mode, appended to the array named ARRAY
+take_turns() {
+	local -n times=$1
+	local command=$2 first=$3 port=$4 i mode t
+	for i in $(seq "${BENCH_APPENDS:-5}"); do
+		for mode in $up; do
+			# shellcheck disable=SC2086 # the command's words
+			t=$(timed "$mode" $command -s "192.0.2.$((first + i))/32" -p tcp \
+				--dport "$port" -j ACCEPT)
+			# shellcheck disable=SC2004 # times is associative: the key is $mode
+			times[$mode]="${times[$mode]:-} $t"
+		done
+	done
 }
 
 # the packets per second of the median of floods ("pkts sent" lines): the
