@@ -156,11 +156,18 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 	bf_gen_call_failed(g, BPF_JNE, 0, hotdrop, "bpf_dynptr_read l4");
 }
 
-/* r0 = the kernel address in r1, readable at any offset (kernel_btf.h) */
-static void gen_bytes_at_r1(struct bf_gen *g)
+void bf_gen_bytes(struct bf_gen *g, int reg)
 {
+	if (reg != BF_R1)
+		bf_emit(&g->prog, BF_MOV64_REG(BF_R1, reg));
 	bf_emit(&g->prog, BF_MOV64_IMM(BF_R2, g->kernel->bytes_type));
 	bf_emit(&g->prog, BF_CALL_KFUNC(g->kernel->kfunc_rdonly_cast));
+}
+
+void bf_gen_load_kptr(struct bf_gen *g, int dst, int src, const struct bf_field *f)
+{
+	bf_gen_bytes(g, src);
+	bf_emit(&g->prog, BF_LDX_MEM(BPF_DW, dst, BF_R0, f->off));
 }
 
 /* fp + off .. + len = the bytes at r0 */
@@ -208,7 +215,7 @@ void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy
 	bf_jmp_reg(p, BPF_JGT, BF_R3, BF_R1, paged);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
 	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
-	gen_bytes_at_r1(g);
+	bf_gen_bytes(g, BF_R1);
 	gen_copy_from_r0(p, BF_STK_L4, copy);
 	bf_jmp(p, done);
 	bf_label_bind(p, paged);
@@ -248,7 +255,7 @@ static void gen_prologue(struct bf_gen *g)
 	gen_headlen(g);
 	bf_jmp_imm(p, BPF_JLT, BF_R1, sizeof(struct iphdr), drop);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
-	gen_bytes_at_r1(g);
+	bf_gen_bytes(g, BF_R1);
 	gen_copy_from_r0(p, BF_STK_IPH, sizeof(struct iphdr));
 	bf_jmp(p, start);
 	/* Netfilter's IPv4 hooks only see packets with a whole IPv4 header. */

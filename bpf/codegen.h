@@ -180,6 +180,17 @@ void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy
 void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail);
 /* dst = a u16 in network order at fp+off, in host order */
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
+/* r0 = the kernel address in reg, readable at any offset (kernel_btf.h); r1-r5 clobbered */
+void bf_gen_bytes(struct bf_gen *g, int reg);
+/*
+ * dst = the pointer in field f of the kernel object in reg src, as a number
+ * (0 if none), to read through bf_gen_bytes(); r0-r5 clobbered. A pointer to
+ * a struct loaded through a BTF-typed pointer makes the verifier ask whether
+ * that field is trusted: four walks of all the kernel's BTF types by name,
+ * at every check of the load: twenty `-i` rules made every replacement of
+ * their table 24 ms slower. Read as bytes, the pointer is a number.
+ */
+void bf_gen_load_kptr(struct bf_gen *g, int dst, int src, const struct bf_field *f);
 /* A kernel field of the object in reg src: dst = src->field (bitfields too). */
 void bf_gen_load_field(struct bf_gen *g, int dst, int src, const struct bf_field *f, int size);
 /* (min <= reg <= max) ^ inv as u32, else to nomatch; [0, all] is elided. */

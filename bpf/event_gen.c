@@ -14,11 +14,12 @@ static void gen_dev_name(struct bf_gen *g, const struct bf_field *dev, int to)
 	bf_label none = bf_label_new(p), done = bf_label_new(p);
 	int name = g->kernel->dev_name.off;
 
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R7, dev->off));
+	bf_gen_load_kptr(g, BF_R1, BF_R7, dev);
 	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, none);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R1, name));
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R0, name));
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R8, BF_R2, to));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R1, name + 8));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R0, name + 8));
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R8, BF_R2, to + 8));
 	bf_jmp(p, done);
 	bf_label_bind(p, none);
@@ -36,11 +37,12 @@ static void gen_mac(struct bf_gen *g)
 
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_R8, EV(mac_len), 0));
 	bf_emit(p, BF_ST_MEM(BPF_H, BF_R8, EV(dev_type), 0));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_dev.off));
+	bf_gen_load_kptr(g, BF_R1, BF_R6, &k->skb_dev);
 	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R1, k->dev_type.off));
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R0, k->dev_type.off));
 	bf_emit(p, BF_STX_MEM(BPF_H, BF_R8, BF_R2, EV(dev_type)));
-	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R1, k->dev_hard_header_len.off));
+	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R0, k->dev_hard_header_len.off));
 	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R3, BF_R6, k->skb_mac_header.off));
 	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R4, BF_R6, k->skb_network_header.off));
 	/* not set (~0), or empty */
@@ -64,20 +66,21 @@ static void gen_uid(struct bf_gen *g)
 {
 	const struct bf_kernel *k = g->kernel;
 	struct bf_prog *p = &g->prog;
+	const struct bf_field *path[] = { &k->skb_sk, &k->sk_socket, &k->socket_file,
+					  &k->file_cred };
 	bf_label done = bf_label_new(p);
+	unsigned int i;
 
 	bf_emit(p, BF_ST_MEM(BPF_B, BF_R8, EV(has_uid), 0));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_sk.off));
-	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R1, k->sk_socket.off));
-	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R1, k->socket_file.off));
-	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R1, k->file_cred.off));
-	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R1, k->cred_fsuid.off));
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_R6));
+	for (i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
+		bf_gen_load_kptr(g, BF_R1, BF_R1, path[i]);
+		bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, done);
+	}
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, k->cred_fsuid.off));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_R8, BF_R2, EV(uid)));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R1, k->cred_fsgid.off));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, k->cred_fsgid.off));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_R8, BF_R2, EV(gid)));
 	bf_emit(p, BF_ST_MEM(BPF_B, BF_R8, EV(has_uid), 1));
 	bf_label_bind(p, done);

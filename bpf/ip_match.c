@@ -49,14 +49,15 @@ static void gen_iface(struct bf_gen *g, const struct bf_field *dev, const char *
 	if (i == IFNAMSIZ && !inv)
 		return;
 	memcpy(nm, name, IFNAMSIZ);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R7, dev->off));
+	bf_gen_load_kptr(g, BF_R1, BF_R7, dev);
 	bf_jmp_imm(p, BPF_JNE, BF_R1, 0, have_dev);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
 	bf_emit(p, BF_MOV64_IMM(BF_R3, 0));
 	bf_jmp(p, compare);
 	bf_label_bind(p, have_dev);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R1, off));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R3, BF_R1, off + 8));
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_R0, off));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R3, BF_R0, off + 8));
 	bf_label_bind(p, compare);
 	bf_emit_ld_imm64(p, BF_R4, word(nm));
 	bf_emit(p, BF_ALU64_REG(BPF_XOR, BF_R2, BF_R4));

@@ -19,9 +19,10 @@ static int mac_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 	uint64_t want = 0;
 	unsigned int i;
 
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_dev.off));
+	bf_gen_load_kptr(g, BF_R1, BF_R6, &k->skb_dev);
 	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, nomatch);
-	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R1, k->dev_type.off));
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R2, BF_R0, k->dev_type.off));
 	bf_jmp_imm(p, BPF_JNE, BF_R2, ARPHRD_ETHER, nomatch);
 	bf_emit(p, BF_LDX_MEM(BPF_H, BF_R3, BF_R6, k->skb_mac_header.off));
 	bf_jmp_imm(p, BPF_JEQ, BF_R3, 0xffff, nomatch);

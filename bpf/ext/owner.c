@@ -38,7 +38,7 @@ static void gen_socket(struct bf_gen *g, bf_label none)
 	bf_label full = bf_label_new(p);
 
 	bf_emit(p, BF_ST_MEM(BPF_DW, BF_FP, OWNER_TMP, 0));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R8, BF_R6, k->skb_sk.off));
+	bf_gen_load_kptr(g, BF_R8, BF_R6, &k->skb_sk);
 	bf_jmp_imm(p, BPF_JEQ, BF_R8, 0, none);
 	probe(p, BF_R1, BF_R8, common + k->skc_state.off, BPF_B);
 	bf_jmp_imm(p, BPF_JNE, BF_R1, OWNER_NEW_SYN_RECV, full);
@@ -47,7 +47,7 @@ static void gen_socket(struct bf_gen *g, bf_label none)
 	bf_label_bind(p, full);
 	/* possible_net_t holds just the struct net pointer */
 	probe(p, BF_R9, BF_R8, common + k->skc_net.off, BPF_DW);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R7, k->state_net.off));
+	bf_gen_load_kptr(g, BF_R1, BF_R7, &k->state_net);
 	bf_jmp_reg(p, BPF_JNE, BF_R9, BF_R1, none);
 	probe(p, BF_R9, BF_R8, k->sk_socket.off, BPF_DW);
 	bf_jmp_imm(p, BPF_JEQ, BF_R9, 0, none);
