@@ -233,8 +233,9 @@ void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_lab
 	bf_gen_read_l4_fixed(g, len, len, hotdrop);
 }
 
-/* The prologue's instruction that loads ctx->state into r7. */
+/* The prologue's instructions that load ctx->state into r7. */
 #define PROLOGUE_STATE_LOAD 2
+#define PROLOGUE_STATE_LOAD_LEN 3
 
 /*
  * Read what every rule may look at: the IPv4 header, the transport header
@@ -249,7 +250,14 @@ static void gen_prologue(struct bf_gen *g)
 
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, BF_STK_CTX));
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R6, BF_R1, k->ctx_skb.off));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R1, k->ctx_state.off));
+	/*
+	 * r7 = ctx->state as a number, read through bytes: the verifier checks
+	 * a context load with a search of the kernel's BTF by name (to 27,000
+	 * types deep for nf_hook_state here). r7 is only read through
+	 * bf_gen_load_kptr().
+	 */
+	bf_gen_bytes(g, BF_R1);
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R0, k->ctx_state.off));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
 	gen_headlen(g);
@@ -459,19 +467,17 @@ static int start_part(struct bf_gen *g)
 	return g->prog.err;
 }
 
-/*
- * A part that never looks at r7 does not load ctx->state: the verifier
- * checks each context access with a search of the kernel's whole BTF (by
- * name, about 50 us here), and most programs need only the skb.
- */
+/* A part that never looks at r7 does not load ctx->state (nops the verifier drops). */
 static void drop_unused_state(struct bf_prog *p)
 {
-	size_t i;
+	size_t i, end = PROLOGUE_STATE_LOAD + PROLOGUE_STATE_LOAD_LEN;
 
-	for (i = PROLOGUE_STATE_LOAD + 1; i < p->len; i++)
+	for (i = end; i < p->len; i++)
 		if (p->insns[i].dst_reg == BF_R7 || p->insns[i].src_reg == BF_R7)
 			return;
 	p->insns[PROLOGUE_STATE_LOAD] = BF_MOV64_IMM(BF_R7, 0);
+	for (i = PROLOGUE_STATE_LOAD + 1; i < end; i++)
+		p->insns[i] = BF_JMP_A(0);
 }
 
 /* End the current part: its copy of the policy, then link it. */

@@ -6,7 +6,8 @@
  *
  * Generated programs keep:
  *   r6  the skb (struct sk_buff *, read through BTF)
- *   r7  the hook state (struct nf_hook_state *)
+ *   r7  the hook state's address (struct nf_hook_state), a number read
+ *       through bf_gen_load_kptr()
  * and a stack frame laid out by the BF_STK_* offsets below. Matches and
  * targets may use r0-r5 and r8-r9 freely; r6/r7 and the frame are shared.
  */

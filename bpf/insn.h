@@ -29,6 +29,7 @@
 #define BF_JMP_REG(op, d, s, o) BF_INSN(BPF_JMP | BPF_OP(op) | BPF_X, d, s, o, 0)
 #define BF_JMP_IMM(op, d, i, o) BF_INSN(BPF_JMP | BPF_OP(op) | BPF_K, d, 0, o, i)
 #define BF_JMP32_IMM(op, d, i, o) BF_INSN(BPF_JMP32 | BPF_OP(op) | BPF_K, d, 0, o, i)
+#define BF_JMP_A(o) BF_INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 /* "gotol": an unconditional jump with a 32-bit offset in imm */
 #define BF_JA32(i) BF_INSN(BPF_JMP32 | BPF_JA, 0, 0, 0, i)
 
