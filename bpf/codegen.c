@@ -233,9 +233,8 @@ void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_lab
 	bf_gen_read_l4_fixed(g, len, len, hotdrop);
 }
 
-/* The prologue's instructions that load ctx->state into r7. */
+/* The prologue's first instruction of those that load ctx->state into r7. */
 #define PROLOGUE_STATE_LOAD 2
-#define PROLOGUE_STATE_LOAD_LEN 3
 
 /*
  * Read what every rule may look at: the IPv4 header, the transport header
@@ -470,14 +469,16 @@ static int start_part(struct bf_gen *g)
 /* A part that never looks at r7 does not load ctx->state (nops the verifier drops). */
 static void drop_unused_state(struct bf_prog *p)
 {
-	size_t i, end = PROLOGUE_STATE_LOAD + PROLOGUE_STATE_LOAD_LEN;
+	size_t load = PROLOGUE_STATE_LOAD, i;
 
-	for (i = end; i < p->len; i++)
+	while (p->insns[load].dst_reg != BF_R7)
+		load++;
+	for (i = load + 1; i < p->len; i++)
 		if (p->insns[i].dst_reg == BF_R7 || p->insns[i].src_reg == BF_R7)
 			return;
-	p->insns[PROLOGUE_STATE_LOAD] = BF_MOV64_IMM(BF_R7, 0);
-	for (i = PROLOGUE_STATE_LOAD + 1; i < end; i++)
+	for (i = PROLOGUE_STATE_LOAD; i < load; i++)
 		p->insns[i] = BF_JMP_A(0);
+	p->insns[load] = BF_MOV64_IMM(BF_R7, 0);
 }
 
 /* End the current part: its copy of the policy, then link it. */

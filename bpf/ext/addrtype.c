@@ -15,32 +15,15 @@
 #include "../local_routes.h"
 
 #define KEY (BF_STK_SCRATCH) /* struct bf_local_route_key */
-#define DEV_IFINDEX (BF_STK_SCRATCH + 8) /* u32: the limiting device's, 0 if none */
-
-/* DEV_IFINDEX = the ifindex of the device at state->field, 0 if none */
-static void gen_dev_ifindex(struct bf_gen *g, const struct bf_field *dev)
-{
-	struct bf_prog *p = &g->prog;
-	bf_label none = bf_label_new(p);
-
-	bf_gen_load_kptr(g, BF_R1, BF_R7, dev);
-	bf_emit(p, BF_MOV64_IMM(BF_R2, 0));
-	bf_jmp_imm(p, BPF_JEQ, BF_R1, 0, none);
-	bf_gen_bytes(g, BF_R1);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, g->kernel->dev_ifindex.off));
-	bf_label_bind(p, none);
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, DEV_IFINDEX));
-}
 
 /* r1 = the type of the address at fp+addr_off (network order), seen from dev */
 static void gen_type(struct bf_gen *g, int addr_off, const struct bf_field *dev)
 {
 	struct bf_prog *p = &g->prog;
 	bf_label is = bf_label_new(p), done = bf_label_new(p);
+	/* the route found; in r8 when the device is read, a call that loses r0 */
+	int route = dev ? BF_R8 : BF_R0;
 
-	/* read before the lookup: reading it calls, which would lose r0 */
-	if (dev)
-		gen_dev_ifindex(g, dev);
 	/* loaded as little endian: the first octet is the low byte */
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, addr_off));
 	bf_emit(p, BF_MOV64_IMM(BF_R1, RTN_BROADCAST));
@@ -61,14 +44,18 @@ static void gen_type(struct bf_gen *g, int addr_off, const struct bf_field *dev)
 	bf_emit(p, BF_MOV64_IMM(BF_R1, RTN_UNICAST));
 	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, done);
 	if (dev) {
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, DEV_IFINDEX));
+		bf_emit(p, BF_MOV64_REG(route, BF_R0));
+		bf_gen_load_kptr(g, BF_R2, BF_R7, dev);
 		bf_jmp_imm(p, BPF_JEQ, BF_R2, 0, is);
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R3, BF_R0,
+		bf_gen_bytes(g, BF_R2);
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R0, g->kernel->dev_ifindex.off));
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R3, route,
 				      (int)offsetof(struct bf_local_route, ifindex)));
+		bf_emit(p, BF_MOV64_IMM(BF_R1, RTN_UNICAST));
 		bf_jmp_reg(p, BPF_JNE, BF_R2, BF_R3, done);
 	}
 	bf_label_bind(p, is);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, (int)offsetof(struct bf_local_route, type)));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, route, (int)offsetof(struct bf_local_route, type)));
 	bf_label_bind(p, done);
 }
 
