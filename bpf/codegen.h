@@ -179,6 +179,11 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop);
 void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy, bf_label short_);
 /* BF_STK_DYNPTR = a read-only dynptr on the skb, else to fail */
 void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail);
+/*
+ * dst = the u32 the prologue left at fp + off (BF_STK_THOFF, BF_STK_FRAGOFF,
+ * BF_STK_SKBLEN) to branch on; see bf_gen_load_fact() in codegen.c.
+ */
+void bf_gen_load_fact(struct bf_gen *g, int dst, int off);
 /* dst = a u16 in network order at fp+off, in host order */
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off);
 /* r0 = the kernel address in reg, readable at any offset (kernel_btf.h); r1-r5 clobbered */

@@ -93,7 +93,7 @@ static void gen_data(struct bf_gen *g)
 	bf_label fits = bf_label_new(p), no_data = bf_label_new(p), done = bf_label_new(p);
 
 	bf_gen_skb_dynptr(g, no_data);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
+	bf_gen_load_fact(g, BF_R2, BF_STK_SKBLEN);
 	bf_jmp_imm(p, BPF_JLE, BF_R2, BF_EVENT_DATA, fits);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, BF_EVENT_DATA));
 	bf_label_bind(p, fits);

@@ -92,7 +92,7 @@ void bf_gen_ip_match(struct bf_gen *g, const struct ipt_ip *ip, bf_label nomatch
 	/* "-f": only non-first fragments; "! -f": only unfragmented or first */
 	inv = ip->invflags & IPT_INV_FRAG;
 	if (ip->flags & IPT_F_FRAG) {
-		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_FRAGOFF));
+		bf_gen_load_fact(g, BF_R1, BF_STK_FRAGOFF);
 		bf_jmp_imm(p, inv ? BPF_JNE : BPF_JEQ, BF_R1, 0, nomatch);
 	} else if (inv) {
 		/* FWINV(false, IPT_INV_FRAG): every packet mismatches */

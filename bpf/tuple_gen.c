@@ -95,7 +95,7 @@ static void gen_port_mode(struct bf_gen *g, const struct bf_tuple_plan *plan, bf
 	bf_label too_short = bf_label_new(p);
 
 	bf_emit(p, BF_LDX_MEM(BPF_B, BF_R1, BF_FP, BF_IPH(protocol)));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_FRAGOFF));
+	bf_gen_load_fact(g, BF_R2, BF_STK_FRAGOFF);
 	if (plan->tcp_ports) {
 		bf_jmp_imm(p, BPF_JNE, BF_R1, IPPROTO_TCP, not_tcp);
 		/* a TCP fragment at offset 1 would overwrite the flags */

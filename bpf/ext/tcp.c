@@ -72,7 +72,7 @@ static int tcp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 	bf_label not_evil = bf_label_new(p);
 
 	/* A TCP fragment at offset 1 would overwrite the flags: dropped. */
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_FRAGOFF));
+	bf_gen_load_fact(g, BF_R1, BF_STK_FRAGOFF);
 	bf_jmp_imm(p, BPF_JNE, BF_R1, 1, not_evil);
 	bf_jmp(p, hotdrop);
 	bf_label_bind(p, not_evil);

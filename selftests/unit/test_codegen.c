@@ -517,6 +517,67 @@ TEST(kernel_pointers_are_read_as_numbers)
 	close(opts.local_routes_fd);
 }
 
+/* The verifier's count of instructions it walked and the program's length. */
+static void verified_and_len(int fd, unsigned int *verified, unsigned int *len)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t size = sizeof(info);
+
+	*verified = *len = 0;
+	if (bpf_prog_get_info_by_fd(fd, &info, &size))
+		return;
+	*verified = info.verified_insns;
+	*len = info.xlated_prog_len / sizeof(struct bpf_insn);
+}
+
+/*
+ * A list of port rules (and LOG) is walked about once by the verifier: the
+ * rules' branches on the fragment offset and skb->len must not narrow what
+ * the prologue saved, or every later rule is walked again per range (each
+ * `-p tcp --dport` rule made a replacement about 0.2 ms slower).
+ */
+TEST(port_rules_are_verified_once)
+{
+	static struct blob b;
+	struct ipt_ip tcp = { .proto = IPPROTO_TCP }, udp = { .proto = IPPROTO_UDP };
+	struct ipt_log_info log = { .level = 4 };
+	struct bf_load_opts opts = { .events_fd = -1 };
+	struct xlate_table *t = NULL;
+	struct bf_bpf_table *bt = NULL;
+	struct xlate_error err = { 0 };
+	unsigned char mbuf[256];
+	unsigned int mlen, verified, len, i;
+	int accept = ACCEPT;
+
+	blob_init(&b);
+	for (i = 0; i < 16; i++) {
+		struct xt_tcp tm = { .spts = { 0, 0xffff }, .dpts = { 20 + i, 20 + i } };
+		struct xt_udp um = { .spts = { 0, 0xffff }, .dpts = { 20 + i, 20 + i } };
+
+		if (i % 4 == 3)
+			mlen = blob_match(mbuf, "udp", 0, &um, sizeof(um));
+		else
+			mlen = blob_match(mbuf, "tcp", 0, &tm, sizeof(tm));
+		blob_entry(&b, i % 4 == 3 ? &udp : &tcp, mbuf, mlen, XT_STANDARD_TARGET, 0, &accept,
+			   sizeof(accept));
+		if (i == 8)
+			blob_entry(&b, NULL, NULL, 0, "LOG", 0, &log, sizeof(log));
+	}
+	blob_policy(&b, NF_INET_LOCAL_IN, DROP, 0);
+	blob_policy(&b, NF_INET_FORWARD, ACCEPT, b.repl.size);
+	output_end(&b, b.repl.size, ACCEPT);
+
+	ASSERT_NE(NULL, bf_kernel(&err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, xlate_table_translate(&b.repl, b.entries, &t, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, bf_bpf_table_load(t, &opts, &bt, &err)) TH_LOG("%s", err.msg);
+	verified_and_len(bt->prog_fds[NF_INET_LOCAL_IN], &verified, &len);
+	ASSERT_LT(0, len);
+	/* the kernel's length counts the map lookups it inlined: more than ours */
+	EXPECT_LE(verified, len * 5 / 4) TH_LOG("%u instructions walked, %u long", verified, len);
+	bf_bpf_table_free(bt);
+	xlate_table_free(t);
+}
+
 TEST(state_and_conntrack_without_a_connection)
 {
 	struct xt_state_info st = { .statemask = XT_STATE_INVALID };
