@@ -64,6 +64,13 @@ void bf_gen_load_fact(struct bf_gen *g, int dst, int off)
 	bf_emit(&g->prog, BF_ALU32_IMM(BPF_AND, dst, -1));
 }
 
+void bf_gen_opaque_zero(struct bf_prog *p, int dst)
+{
+	bf_emit(p, BF_LDX_MEM(BPF_DW, dst, BF_FP, BF_STK_IPH));
+	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_FP, BF_STK_IPH));
+	bf_emit(p, BF_ALU64_REG(BPF_SUB, dst, BF_R2));
+}
+
 void bf_gen_load_be16(struct bf_gen *g, int dst, int off)
 {
 	bf_emit(&g->prog, BF_LDX_MEM(BPF_H, dst, BF_FP, off));
@@ -154,23 +161,6 @@ void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail)
 	bf_gen_call_failed(g, BPF_JNE, 0, fail, "bpf_dynptr_from_skb");
 }
 
-void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
-{
-	struct bf_prog *p = &g->prog;
-
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, BF_STK_READ_LEN));
-	bf_gen_skb_dynptr(g, hotdrop);
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_READ_LEN));
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
-	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_gen_call_failed(g, BPF_JNE, 0, hotdrop, "bpf_dynptr_read l4");
-}
-
 void bf_gen_bytes(struct bf_gen *g, int reg)
 {
 	if (reg != BF_R1)
@@ -185,8 +175,7 @@ void bf_gen_load_kptr(struct bf_gen *g, int dst, int src, const struct bf_field 
 	bf_emit(&g->prog, BF_LDX_MEM(BPF_DW, dst, BF_R0, f->off));
 }
 
-/* fp + off .. + len = the bytes at r0 */
-static void gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len)
+void bf_gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len)
 {
 	static const struct {
 		unsigned int bytes;
@@ -202,8 +191,7 @@ static void gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len)
 	}
 }
 
-/* r1 = skb_headlen(skb): the bytes from skb->data a plain load may read */
-static void gen_headlen(struct bf_gen *g)
+void bf_gen_headlen(struct bf_gen *g)
 {
 	const struct bf_kernel *k = g->kernel;
 	struct bf_prog *p = &g->prog;
@@ -211,41 +199,6 @@ static void gen_headlen(struct bf_gen *g)
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_SKBLEN));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_R6, k->skb_data_len.off));
 	bf_emit(p, BF_ALU64_REG(BPF_SUB, BF_R1, BF_R2));
-}
-
-/*
- * As skb_header_pointer(): the bytes are read where they are when in the
- * skb's linear data (almost always), through a dynptr when in its pages.
- */
-void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy, bf_label short_)
-{
-	const struct bf_kernel *k = g->kernel;
-	struct bf_prog *p = &g->prog;
-	bf_label paged = bf_label_new(p), done = bf_label_new(p);
-
-	gen_headlen(g);
-	bf_gen_load_fact(g, BF_R2, BF_STK_THOFF);
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_R2));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, (int32_t)need));
-	bf_jmp_reg(p, BPF_JGT, BF_R3, BF_R1, paged);
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
-	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
-	bf_gen_bytes(g, BF_R1);
-	gen_copy_from_r0(p, BF_STK_L4, copy);
-	bf_jmp(p, done);
-	bf_label_bind(p, paged);
-	bf_emit(p, BF_MOV64_IMM(BF_R2, (int32_t)need));
-	bf_gen_read_l4(g, short_);
-	bf_label_bind(p, done);
-}
-
-void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop)
-{
-	struct bf_prog *p = &g->prog;
-
-	bf_gen_load_fact(g, BF_R4, BF_STK_FRAGOFF);
-	bf_jmp_imm(p, BPF_JNE, BF_R4, 0, nomatch);
-	bf_gen_read_l4_fixed(g, len, len, hotdrop);
 }
 
 /* The prologue's first instruction of those that load ctx->state into r7. */
@@ -274,11 +227,11 @@ static void gen_prologue(struct bf_gen *g)
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R7, BF_R0, k->ctx_state.off));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R6, k->skb_len.off));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_SKBLEN));
-	gen_headlen(g);
+	bf_gen_headlen(g);
 	bf_jmp_imm(p, BPF_JLT, BF_R1, sizeof(struct iphdr), drop);
 	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R6, k->skb_data.off));
 	bf_gen_bytes(g, BF_R1);
-	gen_copy_from_r0(p, BF_STK_IPH, sizeof(struct iphdr));
+	bf_gen_copy_from_r0(p, BF_STK_IPH, sizeof(struct iphdr));
 	bf_jmp(p, start);
 	/* Netfilter's IPv4 hooks only see packets with a whole IPv4 header. */
 	bf_label_bind(p, drop);
@@ -477,6 +430,7 @@ static int start_part(struct bf_gen *g)
 		return -E2BIG;
 	bf_prog_init(&g->prog);
 	g->underflow = bf_label_new(&g->prog);
+	g->l4_cached = false;
 	gen_prologue(g);
 	return g->prog.err;
 }
@@ -560,9 +514,11 @@ static int gen_sequence(struct bf_gen *g, unsigned int start, const struct bf_co
 	g->depth++;
 	for (i = start; i < g->ir->num_rules; i++) {
 		bf_label next = bf_label_new(&g->prog);
-		int run = bf_classify_run(g, i);
 		bool falls;
+		int run;
 
+		bf_gen_cache_l4(g, &g->ir->rules[i]);
+		run = bf_classify_run(g, i);
 		if (run) {
 			/* the run's rules are handled; a packet none matched goes on */
 			err = run < 0 ? run : maybe_split(g, cont);
@@ -613,6 +569,7 @@ int bf_codegen_hook(const struct xlate_ir *ir, const struct bf_table_maps *maps,
 	/* a run covers 32 rules or more; a tuple run stages at most 3 entries per rule */
 	bf_class_maps_init(out->cls, 2 * ir->num_rules + BF_TUPLE_MAX);
 	g.cls = out->cls;
+	g.l4_wanted = bf_gen_table_reads_l4(ir);
 	ret = start_part(&g);
 	if (!ret)
 		ret = gen_sequence(&g, ir->hook_entry[hook],

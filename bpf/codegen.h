@@ -35,8 +35,11 @@
 #define BF_STK_CTX (-208) /* the program's context, for the tail call to the next part */
 #define BF_STK_COUNTER (-216) /* u32: a counter's offset in its element, see bf_gen_count_key */
 #define BF_STK_READ_LEN (-224) /* u32: bf_gen_read_l4()'s length across a call */
+#define BF_STK_L4_AVAIL (-232) /* u32: bytes of the transport header in BF_STK_L4, see l4.c */
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
+/* the transport header bytes read once for all rules: a TCP header without options */
+#define BF_L4_CACHED 20
 
 /* Offsets of IPv4 header fields on the stack. */
 #define BF_IPH(field) (BF_STK_IPH + (int)offsetof(struct iphdr, field))
@@ -103,6 +106,10 @@ struct bf_gen {
 	/* gen_sequence() nesting: parts are cut between the chain's own rules */
 	unsigned int depth;
 	bool in_policy;
+	/* the table has rules that read the transport header; and BF_STK_L4
+	 * holds its first bytes on every path from here (l4.c) */
+	bool l4_wanted;
+	bool l4_cached;
 	const struct xlate_ir *ir;
 	const struct bf_kernel *kernel;
 	const struct bf_table_maps *maps;
@@ -122,6 +129,8 @@ struct bf_match_gen {
 		   bf_label nomatch, bf_label hotdrop);
 	/* matches every packet and does nothing: a classifier's run looks past it */
 	bool always;
+	/* bytes of the transport header it reads (bf_gen_load_l4()), 0 if none */
+	unsigned int l4_bytes;
 };
 
 /* Code generation for one target; *cont: the rule goes on to the next one. */
@@ -169,6 +178,7 @@ void bf_gen_count_key(struct bf_gen *g);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);
+/* Reading the transport header (l4.c). */
 /* Read len bytes of the transport header into BF_STK_L4; non-first fragments
  * go to nomatch, a packet too short to hold them to hotdrop. */
 void bf_gen_load_l4(struct bf_gen *g, unsigned int len, bf_label nomatch, bf_label hotdrop);
@@ -177,6 +187,21 @@ void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop);
 /* Copy the first copy bytes of the transport header into BF_STK_L4 once the
  * packet is seen to hold need bytes of it (need >= copy), else to short_. */
 void bf_gen_read_l4_fixed(struct bf_gen *g, unsigned int need, unsigned int copy, bf_label short_);
+/* Does a rule of ir read the transport header? */
+bool bf_gen_table_reads_l4(const struct xlate_ir *ir);
+/* Before rule r of the chain itself: read the header once for it and the
+ * rules after it, if r (or a chain it jumps to) may read it. */
+void bf_gen_cache_l4(struct bf_gen *g, const struct xlate_rule *r);
+/* r1 = skb_headlen(skb): the bytes from skb->data a plain load may read */
+void bf_gen_headlen(struct bf_gen *g);
+/* fp + off .. + len = the bytes at r0 */
+void bf_gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len);
+/*
+ * dst = 0, in a way the verifier cannot follow: a double word of the IP
+ * header minus itself is 0 to the CPU but an unknown number to the
+ * verifier. Clobbers r2.
+ */
+void bf_gen_opaque_zero(struct bf_prog *p, int dst);
 /* BF_STK_DYNPTR = a read-only dynptr on the skb, else to fail */
 void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail);
 /*

@@ -55,22 +55,10 @@
 
 #define CAND(field) ((int)offsetof(struct bf_tuple_cand, field))
 
-/*
- * dst = 0, in a way the verifier cannot follow: a double word of the IP
- * header minus itself is 0 to the CPU but an unknown number to the
- * verifier. Clobbers r2.
- */
-static void gen_opaque_zero(struct bf_prog *p, int dst)
-{
-	bf_emit(p, BF_LDX_MEM(BPF_DW, dst, BF_FP, BF_STK_IPH));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R2, BF_FP, BF_STK_IPH));
-	bf_emit(p, BF_ALU64_REG(BPF_SUB, dst, BF_R2));
-}
-
 /* *(u64 *)(fp + off) = r1 + an opaque 0 */
 static void gen_store_opaque(struct bf_prog *p, int off)
 {
-	gen_opaque_zero(p, BF_R3);
+	bf_gen_opaque_zero(p, BF_R3);
 	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R3));
 	bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R1, off));
 }
@@ -398,7 +386,7 @@ static void gen_search(struct bf_gen *g, const struct bf_tuple_plan *plan, bf_la
 	bf_label loop = bf_label_new(p), done = bf_label_new(p), next = bf_label_new(p);
 
 	/* NONE, opaque: as unknown as a match found later, one state for both */
-	gen_opaque_zero(p, BF_R8);
+	bf_gen_opaque_zero(p, BF_R8);
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R8, NONE));
 	gen_scrub(p);
 	bf_emit(p, BF_MOV64_IMM(BF_R2, (int)plan->shape_base));

@@ -37,4 +37,5 @@ static int icmp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct x
 const struct bf_match_gen bf_match_icmp = {
 	.name = "icmp",
 	.gen = icmp_gen,
+	.l4_bytes = sizeof(struct icmphdr),
 };

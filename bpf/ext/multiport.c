@@ -5,6 +5,9 @@
 
 #include "../codegen.h"
 
+/* what multiport_mt() reads: the source and destination ports */
+#define PORTS_LEN 4
+
 /* Jump to hit if r1 (source) or r2 (destination), as flags say, is in [lo, hi]. */
 static void gen_port(struct bf_prog *p, uint8_t flags, uint16_t lo, uint16_t hi, bf_label hit)
 {
@@ -35,7 +38,7 @@ static int multiport_gen(struct bf_gen *g, const struct xlate_rule *r, const str
 	bf_label hit = bf_label_new(p), done = bf_label_new(p);
 	unsigned int i;
 
-	bf_gen_load_l4(g, 4, nomatch, hotdrop);
+	bf_gen_load_l4(g, PORTS_LEN, nomatch, hotdrop);
 	bf_gen_load_be16(g, BF_R1, BF_STK_L4);
 	bf_gen_load_be16(g, BF_R2, BF_STK_L4 + 2);
 	for (i = 0; i < info->count; i++) {
@@ -60,4 +63,5 @@ static int multiport_gen(struct bf_gen *g, const struct xlate_rule *r, const str
 const struct bf_match_gen bf_match_multiport = {
 	.name = "multiport",
 	.gen = multiport_gen,
+	.l4_bytes = PORTS_LEN,
 };

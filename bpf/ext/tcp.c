@@ -97,4 +97,5 @@ static int tcp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 const struct bf_match_gen bf_match_tcp = {
 	.name = "tcp",
 	.gen = tcp_gen,
+	.l4_bytes = sizeof(struct tcphdr),
 };

@@ -24,4 +24,5 @@ static int udp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 const struct bf_match_gen bf_match_udp = {
 	.name = "udp",
 	.gen = udp_gen,
+	.l4_bytes = sizeof(struct udphdr),
 };

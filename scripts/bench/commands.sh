@@ -8,6 +8,8 @@
 #     appended to ufw-user-input, then deleted;
 #   - iface: 20 INPUT rules that each name an input interface (-i): a rule
 #     appended to INPUT, then deleted;
+#   - ports: 30 INPUT rules that each accept a TCP or UDP port, as ufw
+#     writes them: a port rule appended to INPUT, then deleted;
 #   - fail2ban: BENCH_BANS (2,000) REJECT rules in chain f2b, which INPUT
 #     jumps to: a ban inserted at the head of f2b (fail2ban's own command),
 #     then lifted.
@@ -31,6 +33,18 @@ reject="-j REJECT --reject-with icmp-port-unreachable"
 iface_rules() {
 	echo '*filter'
 	for i in $(seq 20); do echo "-A INPUT -i eth$i -s 192.0.2.$i/32 -j DROP"; done
+	echo COMMIT
+}
+
+port_rules() {
+	echo '*filter'
+	for i in $(seq 30); do
+		if [ $((i % 3)) = 0 ]; then
+			echo "-A INPUT -p udp -m udp --dport $((5000 + i)) -j ACCEPT"
+		else
+			echo "-A INPUT -p tcp -m tcp --dport $((5000 + i)) -j ACCEPT"
+		fi
+	done
 	echo COMMIT
 }
 
@@ -90,11 +104,13 @@ ip netns add bench-bpfilter && ip netns add bench-legacy || exit 1
 bf_daemon_start || exit 1
 "$(tool bpfilter)" -S >/dev/null
 iface_rules >"$work/iface"
+port_rules >"$work/ports"
 fail2ban_rules >"$work/fail2ban"
 echo "| ruleset | add, bpfilter | add, legacy | delete, bpfilter | delete, legacy |"
 echo "|---|---:|---:|---:|---:|"
 row host "$top/scripts/bench/host.rules" "-A ufw-user-input" "-D ufw-user-input" -j DROP
 row iface "$work/iface" "-A INPUT" "-D INPUT" -j DROP
+row ports "$work/ports" "-A INPUT" "-D INPUT" -p tcp --dport 4000 -j ACCEPT
 # shellcheck disable=SC2086 # the target's words
 row "fail2ban, $bans bans" "$work/fail2ban" "-I f2b 1" "-D f2b" $reject
 bf_daemon_stop

@@ -206,6 +206,62 @@ TEST(tcp_tinygram_is_dropped_unmatched)
 	EXPECT_EQ(NF_ACCEPT, r.verdict);
 }
 
+/*
+ * The transport header is read once for all the rules after the first that
+ * needs it (bpf/l4.c): each rule still sees only what its own read would
+ * have, a header too short for it hotdrops there and not before.
+ */
+TEST(transport_header_read_once_for_all_rules)
+{
+	static struct blob b;
+	struct ipt_ip udp = { .proto = IPPROTO_UDP }, tcp = { .proto = IPPROTO_TCP };
+	struct xt_udp u53 = { .spts = { 0, 0xffff }, .dpts = { 53, 53 } };
+	struct xt_tcp t80 = { .spts = { 0, 0xffff }, .dpts = { 80, 80 } };
+	struct xt_udp s5000 = { .spts = { 5000, 5000 }, .dpts = { 0, 0xffff } };
+	struct pkt_spec pkt;
+	unsigned char mbuf[256];
+	unsigned int out, mlen;
+	struct result r;
+	int accept = ACCEPT, drop = DROP;
+
+	out = output_start(&b);
+	mlen = blob_match(mbuf, "udp", 0, &u53, sizeof(u53));
+	blob_entry(&b, &udp, mbuf, mlen, XT_STANDARD_TARGET, 0, &accept, sizeof(accept));
+	mlen = blob_match(mbuf, "tcp", 0, &t80, sizeof(t80));
+	blob_entry(&b, &tcp, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
+	mlen = blob_match(mbuf, "udp", 0, &s5000, sizeof(s5000));
+	blob_entry(&b, &udp, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
+	output_end(&b, out, ACCEPT);
+
+	r = load_and_run(&b, 3, &tcp80, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	/* 8 bytes of TCP: enough for the UDP rule before, not for the TCP rule */
+	pkt = tcp80;
+	pkt.truncate = 28;
+	r = load_and_run(&b, 3, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(0, r.rule_pkts);
+	/* a whole UDP header: the third rule's source port */
+	pkt = udp53;
+	pkt.dport = 54;
+	r = load_and_run(&b, 4, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	/* 4 bytes of UDP: the first rule hotdrops it, uncounted */
+	pkt.truncate = 24;
+	r = load_and_run(&b, 2, &pkt, 1);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(0, r.rule_pkts);
+	/* a later fragment: no port rule matches, none drops */
+	pkt = udp53;
+	pkt.frag = 2;
+	r = load_and_run(&b, 2, &pkt, 1);
+	EXPECT_EQ(NF_ACCEPT, r.verdict);
+	EXPECT_EQ(0, r.rule_pkts);
+}
+
 TEST(udp_ports)
 {
 	struct ipt_ip ip = { .proto = IPPROTO_UDP };
