@@ -106,8 +106,10 @@ struct bf_gen {
 	/* gen_sequence() nesting: parts are cut between the chain's own rules */
 	unsigned int depth;
 	bool in_policy;
-	/* the table has rules that read the transport header; and BF_STK_L4
-	 * holds its first bytes on every path from here (l4.c) */
+	/*
+	 * The table has rules that read the transport header; BF_STK_L4 holds
+	 * its first bytes on every path from the code emitted now (l4.c).
+	 */
 	bool l4_wanted;
 	bool l4_cached;
 	const struct xlate_ir *ir;
@@ -178,6 +180,16 @@ void bf_gen_count_key(struct bf_gen *g);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);
+/* r1 = skb_headlen(skb): the bytes from skb->data a plain load may read */
+void bf_gen_headlen(struct bf_gen *g);
+/* fp + off .. + len = the bytes at r0 */
+void bf_gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len);
+/*
+ * dst = 0, in a way the verifier cannot follow: a double word of the IP
+ * header minus itself is 0 to the CPU but an unknown number to the
+ * verifier. Clobbers r2.
+ */
+void bf_gen_opaque_zero(struct bf_prog *p, int dst);
 /* Reading the transport header (l4.c). */
 /* Read len bytes of the transport header into BF_STK_L4; non-first fragments
  * go to nomatch, a packet too short to hold them to hotdrop. */
@@ -192,16 +204,6 @@ bool bf_gen_table_reads_l4(const struct xlate_ir *ir);
 /* Before rule r of the chain itself: read the header once for it and the
  * rules after it, if r (or a chain it jumps to) may read it. */
 void bf_gen_cache_l4(struct bf_gen *g, const struct xlate_rule *r);
-/* r1 = skb_headlen(skb): the bytes from skb->data a plain load may read */
-void bf_gen_headlen(struct bf_gen *g);
-/* fp + off .. + len = the bytes at r0 */
-void bf_gen_copy_from_r0(struct bf_prog *p, int off, unsigned int len);
-/*
- * dst = 0, in a way the verifier cannot follow: a double word of the IP
- * header minus itself is 0 to the CPU but an unknown number to the
- * verifier. Clobbers r2.
- */
-void bf_gen_opaque_zero(struct bf_prog *p, int dst);
 /* BF_STK_DYNPTR = a read-only dynptr on the skb, else to fail */
 void bf_gen_skb_dynptr(struct bf_gen *g, bf_label fail);
 /*
