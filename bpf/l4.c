@@ -109,9 +109,10 @@ static void gen_cache(struct bf_gen *g)
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_L4_AVAIL));
 
 	/*
-	 * The verifier walks the paged way first (the way a branch is not
-	 * taken): a stack it leaves bytes a call wrote in matches the other
-	 * ways' numbers, not the reverse.
+	 * The paged way comes first, as the verifier walks the way a branch
+	 * does not take first: there a call writes the header, bytes it takes
+	 * as any value, and a later way that reaches the same state holding
+	 * loaded numbers instead is seen as covered; the reverse is not.
 	 */
 	bf_gen_headlen(g);
 	bf_gen_load_fact(g, BF_R2, BF_STK_THOFF);
