@@ -15,21 +15,29 @@
 
 #include "codegen.h"
 
+/* BF_STK_L4 = r2 bytes of the header, through BF_STK_DYNPTR; else to fail */
+static void gen_dynptr_read(struct bf_gen *g, bf_label fail, const char *what)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
+	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
+	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
+	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
+	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_gen_call_failed(g, BPF_JNE, 0, fail, what);
+}
+
 void bf_gen_read_l4(struct bf_gen *g, bf_label hotdrop)
 {
 	struct bf_prog *p = &g->prog;
 
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, BF_STK_READ_LEN));
 	bf_gen_skb_dynptr(g, hotdrop);
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_READ_LEN));
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
-	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_gen_call_failed(g, BPF_JNE, 0, hotdrop, "bpf_dynptr_read l4");
+	gen_dynptr_read(g, hotdrop, "bpf_dynptr_read l4");
 }
 
 /* r1 = the address of the transport header in the linear data, as bytes */
@@ -120,17 +128,10 @@ static void gen_cache(struct bf_gen *g)
 	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_L4_CACHED));
 	bf_jmp_reg(p, BPF_JLE, BF_R3, BF_R1, linear);
 	bf_gen_skb_dynptr(g, failed);
-	bf_emit(p, BF_MOV64_REG(BF_R1, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, BF_STK_L4));
 	bf_gen_load_fact(g, BF_R2, BF_STK_L4_AVAIL);
 	/* never taken: the count is at most that; the verifier needs it said */
 	bf_jmp_imm(p, BPF_JGT, BF_R2, BF_L4_CACHED, failed);
-	bf_emit(p, BF_MOV64_REG(BF_R3, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R3, BF_STK_DYNPTR));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R4, BF_FP, BF_STK_THOFF));
-	bf_emit(p, BF_MOV64_IMM(BF_R5, 0));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_gen_call_failed(g, BPF_JNE, 0, failed, "bpf_dynptr_read l4 once");
+	gen_dynptr_read(g, failed, "bpf_dynptr_read l4 once");
 	bf_jmp(p, done);
 
 	/*

@@ -72,6 +72,21 @@ static inline struct result load_and_run(struct blob *b, unsigned int rule_index
 }
 
 /*
+ * Which rule of OUTPUT (from 0) a packet meets, its verdict, and whether
+ * that rule counted it; for the tests of kselftest_harness.h.
+ */
+static inline void expect_rule(struct __test_metadata *_metadata, struct blob *b, const char *what,
+			       const struct pkt_spec *pkt, unsigned int rule, uint32_t verdict,
+			       uint64_t pkts)
+{
+	struct result r = load_and_run(b, 2 + rule, pkt, 1);
+
+	ASSERT_EQ(0, r.ret) TH_LOG("%s: %s", what, r.msg);
+	EXPECT_EQ(verdict, r.verdict) TH_LOG("%s", what);
+	EXPECT_EQ(pkts, r.rule_pkts) TH_LOG("%s", what);
+}
+
+/*
  * Start a table whose INPUT and FORWARD chains are empty ACCEPT policies;
  * OUTPUT's rules follow (the first is entry 2). Returns OUTPUT's start.
  */

@@ -189,18 +189,6 @@ static void add_tuple_rule(struct blob *b, const struct tuple_rule *t)
 #define ANY 0, 0xffff
 #define HOST "255.255.255.255"
 
-/* Which rule a packet meets, its verdict, and whether that rule counted it. */
-static void expect_rule(struct __test_metadata *_metadata, struct blob *b, const char *what,
-			const struct pkt_spec *pkt, unsigned int rule, uint32_t verdict,
-			uint64_t pkts)
-{
-	struct result r = load_and_run(b, 2 + rule, pkt, 1);
-
-	ASSERT_EQ(0, r.ret) TH_LOG("%s: %s", what, r.msg);
-	EXPECT_EQ(verdict, r.verdict) TH_LOG("%s", what);
-	EXPECT_EQ(pkts, r.rule_pkts) TH_LOG("%s", what);
-}
-
 TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 {
 	static struct blob b;

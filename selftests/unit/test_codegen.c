@@ -221,7 +221,6 @@ TEST(transport_header_read_once_for_all_rules)
 	struct pkt_spec pkt;
 	unsigned char mbuf[256];
 	unsigned int out, mlen;
-	struct result r;
 	int accept = ACCEPT, drop = DROP;
 
 	out = output_start(&b);
@@ -233,33 +232,23 @@ TEST(transport_header_read_once_for_all_rules)
 	blob_entry(&b, &udp, mbuf, mlen, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
 	output_end(&b, out, ACCEPT);
 
-	r = load_and_run(&b, 3, &tcp80, 1);
-	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-	/* 8 bytes of TCP: enough for the UDP rule before, not for the TCP rule */
+	expect_rule(_metadata, &b, "a whole TCP header", &tcp80, 1, NF_DROP, 1);
 	pkt = tcp80;
 	pkt.truncate = 28;
-	r = load_and_run(&b, 3, &pkt, 1);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(0, r.rule_pkts);
-	/* a whole UDP header: the third rule's source port */
+	expect_rule(_metadata, &b,
+		    "8 bytes of TCP: enough for the UDP rule before, not for the TCP rule", &pkt, 1,
+		    NF_DROP, 0);
 	pkt = udp53;
 	pkt.dport = 54;
-	r = load_and_run(&b, 4, &pkt, 1);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(1, r.rule_pkts);
-	/* 4 bytes of UDP: the first rule hotdrops it, uncounted */
+	expect_rule(_metadata, &b, "a whole UDP header: the third rule's source port", &pkt, 2,
+		    NF_DROP, 1);
 	pkt.truncate = 24;
-	r = load_and_run(&b, 2, &pkt, 1);
-	EXPECT_EQ(NF_DROP, r.verdict);
-	EXPECT_EQ(0, r.rule_pkts);
-	/* a later fragment: no port rule matches, none drops */
+	expect_rule(_metadata, &b, "4 bytes of UDP: the first rule hotdrops it, uncounted", &pkt, 0,
+		    NF_DROP, 0);
 	pkt = udp53;
 	pkt.frag = 2;
-	r = load_and_run(&b, 2, &pkt, 1);
-	EXPECT_EQ(NF_ACCEPT, r.verdict);
-	EXPECT_EQ(0, r.rule_pkts);
+	expect_rule(_metadata, &b, "a later fragment: no port rule matches, none drops", &pkt, 0,
+		    NF_ACCEPT, 0);
 }
 
 TEST(udp_ports)
