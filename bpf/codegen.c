@@ -109,6 +109,19 @@ void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_
 	bf_label_bind(p, in_range_skip);
 }
 
+void bf_gen_be16_range(struct bf_gen *g, int off, uint16_t min, uint16_t max, bool inv,
+		       bf_label nomatch)
+{
+	/* any port (most rules' source port): nothing to read */
+	if (min == 0 && max == 0xffff) {
+		if (inv)
+			bf_jmp(&g->prog, nomatch);
+		return;
+	}
+	bf_gen_load_be16(g, BF_R1, off);
+	bf_gen_range(g, BF_R1, min, max, 0xffff, inv, nomatch);
+}
+
 /* bpf_trace_printk("<program>: <what> failed\n"), the text built on the stack */
 static void gen_trace(struct bf_gen *g, const char *what)
 {
@@ -257,69 +270,6 @@ void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss)
 	bf_jmp_imm(p, BPF_JEQ, BF_R0, 0, miss);
 }
 
-/* r0 (its offset added) points at the counters; += { 1 packet, skb->len bytes } */
-static void gen_count_add(struct bf_prog *p)
-{
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 0));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, 1));
-	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 0));
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_SKBLEN));
-	bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R1, BF_R0, 8));
-	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
-	bf_emit(p, BF_STX_MEM(BPF_DW, BF_R0, BF_R1, 8));
-}
-
-/* r0 = the counters' element whose key is at BF_STK_KEY; none: to skip */
-static void gen_counters_lookup(struct bf_gen *g, bf_label skip)
-{
-	struct bf_prog *p = &g->prog;
-
-	bf_emit_ld_map_fd(p, BF_R1, g->maps->counters_fd);
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_FP));
-	bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R2, BF_STK_KEY));
-	bf_emit(p, BF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	bf_gen_call_failed(g, BPF_JEQ, 0, skip, "bpf_map_lookup_elem");
-}
-
-_Static_assert(sizeof(struct xt_counters) == 16, "bf_gen_count_key shifts by 4");
-
-void bf_gen_count_key(struct bf_gen *g)
-{
-	const int32_t mask = (BF_COUNTERS_PER_ELEM - 1) * sizeof(struct xt_counters);
-	struct bf_prog *p = &g->prog;
-	bf_label skip = bf_label_new(p);
-
-	/* element index / PER_ELEM, offset (index % PER_ELEM) * 16 */
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_KEY));
-	bf_emit(p, BF_MOV64_REG(BF_R2, BF_R1));
-	bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R2, 4)); /* 16-byte struct xt_counters */
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, BF_STK_COUNTER));
-	bf_emit(p, BF_ALU64_IMM(BPF_RSH, BF_R1, BF_COUNTERS_SHIFT));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
-	gen_counters_lookup(g, skip);
-	/* masked again after the call: bounds the verifier can see */
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_COUNTER));
-	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, mask));
-	bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R0, BF_R1));
-	gen_count_add(p);
-	bf_label_bind(p, skip);
-}
-
-/* counters[rule] += { 1 packet, skb->len bytes } on this CPU */
-static void gen_count(struct bf_gen *g, unsigned int index)
-{
-	struct bf_prog *p = &g->prog;
-	bf_label skip = bf_label_new(p);
-	unsigned int offset = index % BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters);
-
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int)(index / BF_COUNTERS_PER_ELEM)));
-	gen_counters_lookup(g, skip);
-	if (offset)
-		bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R0, (int32_t)offset));
-	gen_count_add(p);
-	bf_label_bind(p, skip);
-}
-
 static const char *verdict_name(int verdict)
 {
 	switch (-verdict - 1) {
@@ -411,7 +361,7 @@ static int gen_rule(struct bf_gen *g, const struct xlate_rule *r, const struct b
 	err = gen_matches(g, r, nomatch, hotdrop);
 	if (err)
 		return err;
-	gen_count(g, r->index);
+	bf_gen_count(g, r->index);
 	err = gen_target(g, r, cont, falls);
 	if (err)
 		return err;
@@ -432,6 +382,7 @@ static int start_part(struct bf_gen *g)
 	g->underflow = bf_label_new(&g->prog);
 	g->l4_cached = false;
 	gen_prologue(g);
+	bf_gen_count_start(g);
 	return g->prog.err;
 }
 
@@ -463,6 +414,7 @@ static int finish_part(struct bf_gen *g)
 				   &(struct bf_cont){ .underflow = true });
 		g->in_policy = false;
 	}
+	bf_gen_count_lookups(g);
 	if (!ret)
 		ret = bf_prog_link(p);
 	if (ret) {

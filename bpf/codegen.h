@@ -36,6 +36,9 @@
 #define BF_STK_COUNTER (-216) /* u32: a counter's offset in its element, see bf_gen_count_key */
 #define BF_STK_READ_LEN (-224) /* u32: bf_gen_read_l4()'s length across a call */
 #define BF_STK_L4_AVAIL (-232) /* u32: bytes of the transport header in BF_STK_L4, see l4.c */
+/* Pointers to the counters' elements a part counts in, looked up once (count.c). */
+#define BF_COUNT_PTRS 4
+#define BF_STK_COUNT_PTR(i) (-240 - 8 * (int)(i))
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
 /* the transport header bytes read once for all rules: a TCP header without options */
@@ -122,6 +125,10 @@ struct bf_gen {
 	struct bf_class_maps *cls;
 	struct bf_run_memo **memo;
 	struct xlate_error *err;
+	/* the counters' elements this part looks up once, by BF_STK_COUNT_PTR slot */
+	uint32_t count_elem[BF_COUNT_PTRS];
+	unsigned int count_elems;
+	bf_label count_lookups, count_ready;
 };
 
 /* Code generation for one match: jump to nomatch or hotdrop, else fall through. */
@@ -175,8 +182,15 @@ void bf_gen_call_failed(struct bf_gen *g, int op, int32_t imm, bf_label label, c
 /* r0 = the value of map fd at the key at fp + key_off; none: to miss. */
 void bf_gen_map_lookup(struct bf_gen *g, int map_fd, int key_off, bf_label miss);
 
+/* Counters (count.c). */
 /* rule BF_STK_KEY's counters += { 1 packet, skb->len bytes } on this CPU */
 void bf_gen_count_key(struct bf_gen *g);
+/* rule index's counters += { 1 packet, skb->len bytes } on this CPU */
+void bf_gen_count(struct bf_gen *g, unsigned int index);
+/* At the end of a part's prologue: go and look its counters up. */
+void bf_gen_count_start(struct bf_gen *g);
+/* At the end of a part: the lookups bf_gen_count() needs, then back. */
+void bf_gen_count_lookups(struct bf_gen *g);
 
 /* Helpers for match and target generators. */
 void bf_gen_exit(struct bf_gen *g, int verdict);
@@ -229,6 +243,9 @@ void bf_gen_load_field(struct bf_gen *g, int dst, int src, const struct bf_field
 /* (min <= reg <= max) ^ inv as u32, else to nomatch; [0, all] is elided. */
 void bf_gen_range(struct bf_gen *g, int reg, uint32_t min, uint32_t max, uint32_t all, bool inv,
 		  bf_label nomatch);
+/* The same on the u16 in network order at fp+off, read only to be tested; r1 clobbered. */
+void bf_gen_be16_range(struct bf_gen *g, int off, uint16_t min, uint16_t max, bool inv,
+		       bf_label nomatch);
 int bf_gen_unsupported(struct bf_gen *g, const char *kind, const char *name, unsigned int rev,
 		       const char *why);
 

@@ -77,12 +77,10 @@ static int tcp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 	bf_jmp(p, hotdrop);
 	bf_label_bind(p, not_evil);
 	bf_gen_load_l4(g, sizeof(struct tcphdr), nomatch, hotdrop);
-	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + (int)offsetof(struct tcphdr, source));
-	bf_gen_range(g, BF_R1, info->spts[0], info->spts[1], 0xffff,
-		     info->invflags & XT_TCP_INV_SRCPT, nomatch);
-	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + (int)offsetof(struct tcphdr, dest));
-	bf_gen_range(g, BF_R1, info->dpts[0], info->dpts[1], 0xffff,
-		     info->invflags & XT_TCP_INV_DSTPT, nomatch);
+	bf_gen_be16_range(g, BF_STK_L4 + (int)offsetof(struct tcphdr, source), info->spts[0],
+			  info->spts[1], info->invflags & XT_TCP_INV_SRCPT, nomatch);
+	bf_gen_be16_range(g, BF_STK_L4 + (int)offsetof(struct tcphdr, dest), info->dpts[0],
+			  info->dpts[1], info->invflags & XT_TCP_INV_DSTPT, nomatch);
 	if (info->flg_mask || info->flg_cmp || (info->invflags & XT_TCP_INV_FLAGS)) {
 		bf_emit(p, BF_LDX_MEM(BPF_B, BF_R1, BF_FP, BF_STK_L4 + 13));
 		bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, info->flg_mask));

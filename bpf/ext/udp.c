@@ -12,12 +12,10 @@ static int udp_gen(struct bf_gen *g, const struct xlate_rule *r, const struct xl
 	const struct xt_udp *info = m->data;
 
 	bf_gen_load_l4(g, sizeof(struct udphdr), nomatch, hotdrop);
-	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + (int)offsetof(struct udphdr, source));
-	bf_gen_range(g, BF_R1, info->spts[0], info->spts[1], 0xffff,
-		     info->invflags & XT_UDP_INV_SRCPT, nomatch);
-	bf_gen_load_be16(g, BF_R1, BF_STK_L4 + (int)offsetof(struct udphdr, dest));
-	bf_gen_range(g, BF_R1, info->dpts[0], info->dpts[1], 0xffff,
-		     info->invflags & XT_UDP_INV_DSTPT, nomatch);
+	bf_gen_be16_range(g, BF_STK_L4 + (int)offsetof(struct udphdr, source), info->spts[0],
+			  info->spts[1], info->invflags & XT_UDP_INV_SRCPT, nomatch);
+	bf_gen_be16_range(g, BF_STK_L4 + (int)offsetof(struct udphdr, dest), info->dpts[0],
+			  info->dpts[1], info->invflags & XT_UDP_INV_DSTPT, nomatch);
 	return g->prog.err;
 }
 
