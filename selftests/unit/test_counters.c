@@ -129,7 +129,7 @@ TEST(every_far_rule_counts_its_own_packets)
  * looked up once, at the program's start; only the chains beyond
  * BF_COUNT_PTRS elements look theirs up where they count (twice each: the
  * rule, the chain's end). The verifier checked, and inlined, a lookup per
- * counted rule: the most expensive thing it did in a small table.
+ * counted rule: an inlining copies the whole program.
  */
 TEST(counters_looked_up_once_per_element)
 {
