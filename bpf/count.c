@@ -43,6 +43,13 @@ static void gen_counters_lookup(struct bf_gen *g, bf_label fail)
 	bf_gen_call_failed(g, BPF_JEQ, 0, fail, "bpf_map_lookup_elem");
 }
 
+/* r0 = the counters' element elem; none: to fail */
+static void gen_elem_lookup(struct bf_gen *g, uint32_t elem, bf_label fail)
+{
+	bf_emit(&g->prog, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)elem));
+	gen_counters_lookup(g, fail);
+}
+
 void bf_gen_count_key(struct bf_gen *g)
 {
 	const int32_t mask = (BF_COUNTERS_PER_ELEM - 1) * sizeof(struct xt_counters);
@@ -95,20 +102,13 @@ void bf_gen_count(struct bf_gen *g, unsigned int index)
 	unsigned int offset = index % BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters);
 	uint32_t elem = index / BF_COUNTERS_PER_ELEM;
 	struct bf_prog *p = &g->prog;
+	bf_label skip = bf_label_new(p);
 	int slot = count_slot(g, elem);
-	bf_label skip;
 
-	if (slot >= 0) {
+	if (slot >= 0)
 		bf_emit(p, BF_LDX_MEM(BPF_DW, BF_R0, BF_FP, BF_STK_COUNT_PTR(slot)));
-		if (offset)
-			bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R0, (int32_t)offset));
-		gen_count_add(p);
-		return;
-	}
-	/* a part that counts in more elements looks the others up where it counts */
-	skip = bf_label_new(p);
-	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)elem));
-	gen_counters_lookup(g, skip);
+	else /* a part that counts in more elements looks the others up where it counts */
+		gen_elem_lookup(g, elem, skip);
 	if (offset)
 		bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R0, (int32_t)offset));
 	gen_count_add(p);
@@ -123,8 +123,7 @@ void bf_gen_count_lookups(struct bf_gen *g)
 
 	bf_label_bind(p, g->count_lookups);
 	for (i = 0; i < g->count_elems; i++) {
-		bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)g->count_elem[i]));
-		gen_counters_lookup(g, fail);
+		gen_elem_lookup(g, g->count_elem[i], fail);
 		bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R0, BF_STK_COUNT_PTR(i)));
 	}
 	bf_jmp(p, g->count_ready);

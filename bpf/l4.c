@@ -146,9 +146,7 @@ static void gen_cache(struct bf_gen *g)
 
 	bf_label_bind(p, linear);
 	gen_linear_l4(g);
-	bf_gen_copy_from_r0(p, BF_STK_L4, 16);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 16));
-	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_L4 + 16));
+	bf_gen_copy_from_r0(p, BF_STK_L4, BF_L4_CACHED);
 	bf_label_bind(p, done);
 }
 
