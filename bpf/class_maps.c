@@ -281,8 +281,9 @@ static int stage_fill(struct bf_class_maps *m)
 	m->hashed_count = hashed;
 	if (!hashed)
 		return 0;
+	/* with room for the bans data updates add (bpf/data_update.h) */
 	fd = bf_sys_map_create(BPF_MAP_TYPE_HASH, "filter_runs_h", sizeof(struct bf_run_key),
-			       sizeof(uint32_t), hashed, NULL);
+			       sizeof(uint32_t), hashed + hashed / 8 + 64, NULL);
 	if (fd < 0)
 		return fd;
 	ret = take_over(fd, m->hashed_fd);

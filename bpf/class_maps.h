@@ -55,6 +55,9 @@ struct bf_run_record {
 	void *source;
 	size_t source_len;
 	unsigned int first_key, nr_keys;
+	/* the run's rules in the table, the field its lookup reads, its prefix (or -1) */
+	unsigned int start, n;
+	int field, prefix;
 };
 
 struct bf_class_maps {

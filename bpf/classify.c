@@ -26,14 +26,11 @@
 
 #define RUN_KEY BF_STK_SCRATCH /* struct bf_run_key */
 
-enum run_field { RUN_SRC, RUN_DST };
-
-/* The rule's address and mask for field, and the rest of its ipt_ip. */
-static void split_ip(const struct ipt_ip *ip, enum run_field field, uint32_t *addr, uint32_t *mask,
-		     struct ipt_ip *rest)
+void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
+		  struct ipt_ip *rest)
 {
 	*rest = *ip;
-	if (field == RUN_SRC) {
+	if (field == BF_RUN_SRC) {
 		*addr = ntohl(ip->src.s_addr);
 		*mask = ntohl(ip->smsk.s_addr);
 		rest->src.s_addr = rest->smsk.s_addr = 0;
@@ -84,37 +81,73 @@ bool bf_run_target_fits(const struct xlate_rule *first, const struct xlate_rule 
 	       !memcmp(a->data, b->data, a->u.target_size - sizeof(*a));
 }
 
-/* r can join the run that first begins on field, whose other fields are rest. */
-static bool fits(const struct xlate_rule *first, const struct xlate_rule *r, enum run_field field,
-		 const struct ipt_ip *rest)
+bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
+		 enum bf_run_field field, const struct ipt_ip *rest)
 {
-	uint32_t inv = field == RUN_SRC ? IPT_INV_SRCIP : IPT_INV_DSTIP;
+	uint32_t inv = field == BF_RUN_SRC ? IPT_INV_SRCIP : IPT_INV_DSTIP;
 	uint32_t addr, mask;
 	struct ipt_ip other;
 
 	if (bf_run_tests(r, NULL) || !bf_run_target_fits(first, r))
 		return false;
-	split_ip(&r->entry->ip, field, &addr, &mask, &other);
+	bf_run_split(&r->entry->ip, field, &addr, &mask, &other);
 	/* a contiguous, non-empty mask that covers the address, not inverted */
 	if (!mask || (~mask & (~mask + 1)) || (addr & ~mask) || (r->entry->ip.invflags & inv))
 		return false;
 	return !rest || !memcmp(&other, rest, sizeof(other));
 }
 
-static unsigned int run_length(const struct bf_gen *g, unsigned int start, enum run_field field)
+static unsigned int run_length(const struct xlate_ir *ir, unsigned int start,
+			       enum bf_run_field field)
 {
-	const struct xlate_rule *first = &g->ir->rules[start];
+	const struct xlate_rule *first = &ir->rules[start];
 	uint32_t addr, mask;
 	struct ipt_ip rest;
 	unsigned int n;
 
-	if (!fits(first, first, field, NULL))
+	if (!bf_run_fits(first, first, field, NULL))
 		return 0;
-	split_ip(&first->entry->ip, field, &addr, &mask, &rest);
-	for (n = 1; start + n < g->ir->num_rules; n++)
-		if (!fits(first, &g->ir->rules[start + n], field, &rest))
+	bf_run_split(&first->entry->ip, field, &addr, &mask, &rest);
+	for (n = 1; start + n < ir->num_rules; n++)
+		if (!bf_run_fits(first, &ir->rules[start + n], field, &rest))
 			break;
 	return n;
+}
+
+/* The run of ir from start on, on field, has prefixes of one length. */
+static bool one_length(const struct xlate_ir *ir, unsigned int start, unsigned int n,
+		       enum bf_run_field field)
+{
+	uint32_t addr, mask, first_mask;
+	struct ipt_ip rest;
+	unsigned int i;
+
+	bf_run_split(&ir->rules[start].entry->ip, field, &addr, &first_mask, &rest);
+	for (i = 1; i < n; i++) {
+		bf_run_split(&ir->rules[start + i].entry->ip, field, &addr, &mask, &rest);
+		if (mask != first_mask)
+			return false;
+	}
+	return true;
+}
+
+bool bf_ir_has_hashed_run(const struct xlate_ir *ir)
+{
+	unsigned int i = 0, n, field;
+
+	while (i < ir->num_rules) {
+		unsigned int longest = 1;
+
+		for (field = BF_RUN_SRC; field <= BF_RUN_DST; field++) {
+			n = run_length(ir, i, field);
+			if (n >= BF_RUN_MIN && one_length(ir, i, n, field))
+				return true;
+			if (n > longest)
+				longest = n;
+		}
+		i += longest;
+	}
+	return false;
 }
 
 struct run_entry {
@@ -144,7 +177,8 @@ struct run_source {
 };
 
 static struct run_source *run_source(const struct bf_gen *g, unsigned int start, unsigned int n,
-				     enum run_field field, const struct ipt_ip *rest, size_t *len)
+				     enum bf_run_field field, const struct ipt_ip *rest,
+				     size_t *len)
 {
 	struct run_source *src;
 	unsigned int i;
@@ -162,7 +196,7 @@ static struct run_source *run_source(const struct bf_gen *g, unsigned int start,
 		struct ipt_ip other;
 		uint32_t mask;
 
-		split_ip(&r->entry->ip, field, &e->addr, &mask, &other);
+		bf_run_split(&r->entry->ip, field, &e->addr, &mask, &other);
 		e->len = bf_prefix_len(mask);
 		e->value = i | (r->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0);
 	}
@@ -241,7 +275,7 @@ static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count
 					.run = run,
 					.addr = htonl(e[i].addr) };
 
-		ret = bf_class_add_run(g->cls, &k, e[i].value);
+		ret = bf_class_add_run(g->cls, &k, e[i].value | BF_RUN_LIVE);
 	}
 	return ret;
 }
@@ -276,11 +310,11 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
 		       const struct xlate_rule *first)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label none = bf_label_new(p);
+	bf_label none = bf_label_new(p), live = bf_label_new(p);
 
 	bf_gen_ip_match(g, &memo->rest, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP,
-			      memo->field == RUN_SRC ? BF_IPH(saddr) : BF_IPH(daddr)));
+			      memo->field == BF_RUN_SRC ? BF_IPH(saddr) : BF_IPH(daddr)));
 	if (memo->prefix < 0) {
 		/* the trie finds the longest prefix that holds the address */
 		bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY, 64));
@@ -295,6 +329,16 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
 	bf_gen_map_lookup(g, memo->prefix < 0 ? g->cls->runs_fd : g->cls->hashed_fd, RUN_KEY, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
+	if (memo->prefix >= 0 && g->maps->gen_fd >= 0) {
+		/* an entry of another generation's table: none (odd: its bit shifted up) */
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_PARITY));
+		bf_emit(p, BF_MOV64_REG(BF_R2, BF_R8));
+		bf_emit(p, BF_ALU32_REG(BPF_LSH, BF_R2, BF_R1));
+		bf_jmp32_imm(p, BPF_JSET, BF_R2, BF_RUN_LIVE_EVEN, live);
+		bf_jmp(p, none);
+		bf_label_bind(p, live);
+	}
+	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R8, (int32_t)~BF_RUN_LIVE));
 	bf_gen_run_verdict(g, first);
 	bf_label_bind(p, none);
 }
@@ -335,8 +379,8 @@ void bf_run_memo_put(struct bf_gen *g, unsigned int start, const struct bf_run_m
 /* The address run at start, staged if it is not yet; its memo. */
 static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo *memo)
 {
-	enum run_field field = RUN_SRC;
-	unsigned int n = run_length(g, start, RUN_SRC), first;
+	enum bf_run_field field = BF_RUN_SRC;
+	unsigned int n = run_length(g->ir, start, BF_RUN_SRC), first;
 	struct run_source *src;
 	uint32_t addr, mask;
 	size_t len;
@@ -347,14 +391,14 @@ static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo 
 		return 0;
 	}
 	if (n < BF_RUN_MIN) {
-		field = RUN_DST;
-		n = run_length(g, start, RUN_DST);
+		field = BF_RUN_DST;
+		n = run_length(g->ir, start, BF_RUN_DST);
 	}
 	memo->len = n;
 	if (n < BF_RUN_MIN)
 		return 0;
 	memo->field = field;
-	split_ip(&g->ir->rules[start].entry->ip, field, &addr, &mask, &memo->rest);
+	bf_run_split(&g->ir->rules[start].entry->ip, field, &addr, &mask, &memo->rest);
 	src = run_source(g, start, n, field, &memo->rest, &len);
 	if (!src)
 		return -ENOMEM;
@@ -373,8 +417,15 @@ static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo 
 		return ret;
 	}
 	ret = bf_class_record_run(g->cls, memo->run, src, len, first);
-	if (!ret)
+	if (!ret) {
+		struct bf_run_record *rec = &g->cls->records[g->cls->nr_records - 1];
+
+		rec->start = start;
+		rec->n = n;
+		rec->field = field;
+		rec->prefix = memo->prefix;
 		bf_run_memo_put(g, start, memo);
+	}
 	return ret;
 }
 

@@ -27,6 +27,29 @@ int bf_classify_run(struct bf_gen *g, unsigned int start);
  */
 #define BF_RUN_ACCEPT 0x80000000u
 #define BF_RUN_POS 0x3fffffffu
+/*
+ * An address run's entry is in the table of generation g if it has
+ * BF_RUN_LIVE_EVEN (g even) or BF_RUN_LIVE_ODD (g odd): a data update adds
+ * and removes entries for the next generation only (bpf/data_update.c).
+ * Positions in address runs stay below them.
+ */
+#define BF_RUN_LIVE_EVEN 0x40000000u
+#define BF_RUN_LIVE_ODD 0x20000000u
+#define BF_RUN_LIVE (BF_RUN_LIVE_EVEN | BF_RUN_LIVE_ODD)
+
+enum bf_run_field { BF_RUN_SRC, BF_RUN_DST };
+
+/*
+ * Whether r can follow first in the address run on field whose other
+ * fields are rest (NULL: r is first).
+ */
+bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
+		 enum bf_run_field field, const struct ipt_ip *rest);
+/* r's address and mask on field (host order), and the rest of its ipt_ip. */
+void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
+		  struct ipt_ip *rest);
+/* Whether ir has an address run whose prefixes all have one length. */
+bool bf_ir_has_hashed_run(const struct xlate_ir *ir);
 
 /*
  * Whether r can be a rule of the run that first begins: ACCEPT and DROP

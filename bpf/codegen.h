@@ -39,6 +39,9 @@
 /* Pointers to the counters' elements a part counts in, looked up once (count.c). */
 #define BF_COUNT_PTRS 4
 #define BF_STK_COUNT_PTR(i) (-240 - 8 * (int)(i))
+/* With counter banks: u32 the bank's first element, u32 the generation's parity (count.c) */
+#define BF_STK_BANK (-272)
+#define BF_STK_PARITY (-280)
 #define BF_STK_L4_SIZE 64
 #define BF_STK_SCRATCH_SIZE 64
 /* the transport header bytes read once for all rules: a TCP header without options */
@@ -69,6 +72,14 @@ struct bf_table_maps {
 	int state_fd; /* array of struct bf_limit_state, -1 if none */
 	int local_routes_fd; /* LPM trie of bpf/local_routes.h, -1 if none */
 	int parts_fd; /* program array: part k of hook h at h * BF_MAX_PARTS + k */
+	/*
+	 * Counter banks, for tables whose address runs data updates may change
+	 * (bpf/data_update.c): an array of one u32, the generation g; a packet
+	 * counts in bank g & 1, elements from (g & 1) * bank_elems on. -1: one
+	 * bank, from element 0.
+	 */
+	int gen_fd;
+	uint32_t bank_elems;
 	uint32_t table_id; /* names the table in events */
 };
 

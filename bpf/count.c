@@ -11,6 +11,11 @@
  * the daemon's time on appends to a small table. Which elements a part
  * counts in is known once its code is: the prologue jumps to the lookups,
  * emitted at the part's end (bf_gen_count_lookups()), which jump back.
+ *
+ * A table with counter banks (codegen.h, gen_fd) reads its generation there
+ * first, once per packet: all of a packet's counts go to one bank, so a data
+ * update can flip the generation and, a grace period later, read the old
+ * bank whole, as the kernel reads a replaced table's counters.
  */
 #include "codegen.h"
 
@@ -43,11 +48,33 @@ static void gen_counters_lookup(struct bf_gen *g, bf_label fail)
 	bf_gen_call_failed(g, BPF_JEQ, 0, fail, "bpf_map_lookup_elem");
 }
 
-/* r0 = the counters' element elem; none: to fail */
+/* r0 = the counters' element elem (of the packet's bank); none: to fail */
 static void gen_elem_lookup(struct bf_gen *g, uint32_t elem, bf_label fail)
 {
-	bf_emit(&g->prog, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)elem));
+	struct bf_prog *p = &g->prog;
+
+	if (g->maps->gen_fd < 0) {
+		bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, (int32_t)elem));
+	} else {
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_BANK));
+		bf_emit(p, BF_ALU64_IMM(BPF_ADD, BF_R1, (int32_t)elem));
+		bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
+	}
 	gen_counters_lookup(g, fail);
+}
+
+/* The generation's parity and its bank's first element, on the stack; none: to fail */
+static void gen_bank(struct bf_gen *g, bf_label fail)
+{
+	struct bf_prog *p = &g->prog;
+
+	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, BF_STK_KEY, 0));
+	bf_gen_map_lookup(g, g->maps->gen_fd, BF_STK_KEY, fail);
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_R0, 0));
+	bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 1));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_PARITY));
+	bf_emit(p, BF_ALU64_IMM(BPF_MUL, BF_R1, (int32_t)g->maps->bank_elems));
+	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_BANK));
 }
 
 void bf_gen_count_key(struct bf_gen *g)
@@ -62,6 +89,10 @@ void bf_gen_count_key(struct bf_gen *g)
 	bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R2, 4)); /* 16-byte struct xt_counters */
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R2, BF_STK_COUNTER));
 	bf_emit(p, BF_ALU64_IMM(BPF_RSH, BF_R1, BF_COUNTERS_SHIFT));
+	if (g->maps->gen_fd >= 0) {
+		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R2, BF_FP, BF_STK_BANK));
+		bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R1, BF_R2));
+	}
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, BF_STK_KEY));
 	gen_counters_lookup(g, skip);
 	/* masked again after the call: bounds the verifier can see */
@@ -122,6 +153,8 @@ void bf_gen_count_lookups(struct bf_gen *g)
 	unsigned int i;
 
 	bf_label_bind(p, g->count_lookups);
+	if (g->maps->gen_fd >= 0)
+		gen_bank(g, fail);
 	for (i = 0; i < g->count_elems; i++) {
 		gen_elem_lookup(g, g->count_elem[i], fail);
 		bf_emit(p, BF_STX_MEM(BPF_DW, BF_FP, BF_R0, BF_STK_COUNT_PTR(i)));
@@ -129,7 +162,7 @@ void bf_gen_count_lookups(struct bf_gen *g)
 	bf_jmp(p, g->count_ready);
 	if (!bf_label_used(p, fail))
 		return;
-	/* the map has every element a rule counts in: cannot happen, fails closed */
+	/* the maps have every element looked up: cannot happen, fails closed */
 	bf_label_bind(p, fail);
 	bf_gen_exit(g, NF_DROP);
 }

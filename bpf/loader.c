@@ -11,6 +11,7 @@
 #include <linux/netfilter.h>
 
 #include "class_maps.h"
+#include "classify.h"
 #include "events.h"
 #include "job.h"
 #include "loader.h"
@@ -123,11 +124,21 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 {
 	char name[BPF_OBJ_NAME_LEN];
 
+	bt->maps.bank_elems = bt->num_counters ? BF_COUNTERS_ELEMS(bt->num_counters) : 1;
+	if (bf_ir_has_hashed_run(ir)) {
+		/* two banks, each with an element to spare for rules data updates add */
+		bt->maps.bank_elems++;
+		bf_obj_name(name, bt->name, "gen");
+		bt->maps.gen_fd = bf_sys_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t),
+						    sizeof(uint32_t), 1, NULL);
+		if (bt->maps.gen_fd < 0)
+			return map_failed("generation", err);
+	}
 	bf_obj_name(name, bt->name, "counters");
 	bt->maps.counters_fd =
 		bf_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
 				  BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters),
-				  bt->num_counters ? BF_COUNTERS_ELEMS(bt->num_counters) : 1, NULL);
+				  bt->maps.bank_elems * (bt->maps.gen_fd < 0 ? 1 : 2), NULL);
 	if (bt->maps.counters_fd < 0)
 		return map_failed("counters", err);
 	bf_obj_name(name, bt->name, "parts");
@@ -285,7 +296,7 @@ struct bf_bpf_table *bf_bpf_table_new(const char *name, uint32_t id, unsigned in
 		bt->tries[h].fd = bt->tries[h].hashed_fd = -1;
 	}
 	bt->maps.counters_fd = bt->maps.state_fd = bt->maps.events_fd = -1;
-	bt->maps.local_routes_fd = bt->maps.parts_fd = -1;
+	bt->maps.local_routes_fd = bt->maps.parts_fd = bt->maps.gen_fd = -1;
 	return bt;
 }
 
@@ -293,19 +304,25 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 		      struct bf_bpf_table **out, struct xlate_error *err)
 {
 	struct bf_bpf_table *bt = bf_bpf_table_new(t->name, bf_bpf_table_next_id(), t->num_entries);
-	struct xlate_ir *ir = NULL;
+	struct xlate_ir *own = NULL, **ir = opts && opts->ir ? opts->ir : &own;
 	unsigned int h;
-	int ret;
+	int ret = 0;
 
 	if (!bt)
 		return -ENOMEM;
-	ret = xlate_ir_build(t, &ir);
+	if (!*ir)
+		ret = xlate_ir_build(t, ir);
 	if (!ret)
-		ret = create_maps(bt, ir, xlate_table_uses_match(t, "addrtype"), opts, err);
+		ret = create_maps(bt, *ir, xlate_table_uses_match(t, "addrtype"), opts, err);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++)
 		if (t->valid_hooks & (1u << h))
-			ret = load_hook(bt, ir, h, opts, err);
-	xlate_ir_free(ir);
+			ret = load_hook(bt, *ir, h, opts, err);
+	if (!ret && bt->maps.gen_fd >= 0) {
+		/* a data update compares the next table's rules with these */
+		bt->ir = *ir;
+		*ir = NULL;
+	}
+	xlate_ir_free(own);
 	if (ret) {
 		bf_bpf_table_free(bt);
 		return ret;
@@ -333,6 +350,10 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 	}
 	if (bt->maps.counters_fd >= 0)
 		close(bt->maps.counters_fd);
+	if (bt->maps.gen_fd >= 0)
+		close(bt->maps.gen_fd);
+	bf_layout_free(bt->layout);
+	xlate_ir_free(bt->ir);
 	if (bt->maps.events_fd >= 0)
 		close(bt->maps.events_fd);
 	if (bt->maps.state_fd >= 0)
@@ -349,48 +370,50 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 #define COUNTERS_BATCH 8u
 
 /*
- * Add count elements of per-CPU counters, from *next on, into out: the
- * counters of rules first * BF_COUNTERS_PER_ELEM up to num_counters.
+ * Add count elements of per-CPU counters, those after key *last (all from
+ * key 0 if last is NULL), into out: the counters of slots
+ * done * BF_COUNTERS_PER_ELEM on, below slots. *last: the last key read.
  */
-static int read_counters_batch(const struct bf_bpf_table *bt, uint32_t *next, uint32_t first,
-			       unsigned int ncpus, struct xt_counters *percpu,
-			       struct xt_counters *out, uint32_t count)
+static int read_counters_batch(const struct bf_bpf_table *bt, uint32_t *last, uint32_t *next,
+			       uint32_t done, unsigned int ncpus, struct xt_counters *percpu,
+			       struct xt_counters *out, uint32_t count, uint32_t slots)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
 	uint32_t keys[COUNTERS_BATCH], got = count, e, c, j;
 	int ret;
 
-	ret = bpf_map_lookup_batch(bt->maps.counters_fd, first ? next : NULL, next, keys, percpu,
-				   &got, &o);
+	ret = bpf_map_lookup_batch(bt->maps.counters_fd, last, next, keys, percpu, &got, &o);
 	if (ret && errno != ENOENT)
 		return -errno;
 	if (got != count)
 		return -EIO;
 	for (e = 0; e < count; e++) {
-		uint32_t rule = (first + e) * BF_COUNTERS_PER_ELEM;
+		uint32_t slot = (done + e) * BF_COUNTERS_PER_ELEM;
 
-		for (j = 0; j < BF_COUNTERS_PER_ELEM && rule + j < bt->num_counters; j++)
+		for (j = 0; j < BF_COUNTERS_PER_ELEM && slot + j < slots; j++)
 			for (c = 0; c < ncpus; c++) {
 				const struct xt_counters *v =
 					&percpu[((size_t)e * ncpus + c) * BF_COUNTERS_PER_ELEM + j];
 
-				out[rule + j].pcnt += v->pcnt;
-				out[rule + j].bcnt += v->bcnt;
+				out[slot + j].pcnt += v->pcnt;
+				out[slot + j].bcnt += v->bcnt;
 			}
 	}
 	return 0;
 }
 
-int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out)
+int bf_bpf_table_read_bank(const struct bf_bpf_table *bt, uint32_t bank, uint32_t slots,
+			   struct xt_counters *out)
 {
-	uint32_t elems = BF_COUNTERS_ELEMS(bt->num_counters), done, next = 0;
+	uint32_t elems = BF_COUNTERS_ELEMS(slots), done, first = bank * bt->maps.bank_elems;
+	uint32_t last = first - 1, next;
 	int ncpus = libbpf_num_possible_cpus();
 	struct xt_counters *percpu;
 	int ret = 0;
 
 	if (ncpus < 0)
 		return ncpus;
-	memset(out, 0, bt->num_counters * sizeof(*out));
+	memset(out, 0, slots * sizeof(*out));
 	percpu = calloc((size_t)ncpus * COUNTERS_BATCH * BF_COUNTERS_PER_ELEM, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
@@ -399,8 +422,31 @@ int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out
 
 		if (count > COUNTERS_BATCH)
 			count = COUNTERS_BATCH;
-		ret = read_counters_batch(bt, &next, done, (unsigned int)ncpus, percpu, out, count);
+		/* a batch goes on after the key it is given: none for the first */
+		ret = read_counters_batch(bt, done || first ? &last : NULL, &next, done,
+					  (unsigned int)ncpus, percpu, out, count, slots);
+		last = next;
 	}
 	free(percpu);
+	return ret;
+}
+
+int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out)
+{
+	const struct bf_layout *l = bt->layout;
+	struct xt_counters *bank;
+	uint32_t slots, i;
+	int ret;
+
+	if (!l)
+		return bf_bpf_table_read_bank(bt, 0, bt->num_counters, out);
+	slots = bt->maps.bank_elems * BF_COUNTERS_PER_ELEM;
+	bank = malloc(slots * sizeof(*bank));
+	if (!bank)
+		return -ENOMEM;
+	ret = bf_bpf_table_read_bank(bt, l->gen & 1, slots, bank);
+	for (i = 0; !ret && i < bt->num_counters; i++)
+		out[i] = bank[bf_layout_slot(l, i)];
+	free(bank);
 	return ret;
 }

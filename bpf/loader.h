@@ -10,6 +10,7 @@
 
 #include "class_maps.h"
 #include "codegen.h"
+#include "layout.h"
 
 /* What to log while loading; log may be NULL. */
 struct bf_bpf_table;
@@ -25,6 +26,8 @@ struct bf_load_opts {
 	int local_routes_fd;
 	/* the table the new one replaces, whose unchanged classifier maps it shares */
 	const struct bf_bpf_table *previous;
+	/* the table's rules, if already decoded (taken if the table keeps them); NULL: decoded */
+	struct xlate_ir **ir;
 };
 
 struct bf_bpf_table {
@@ -38,6 +41,10 @@ struct bf_bpf_table {
 	struct bf_runs_trie tries[NF_INET_NUMHOOKS];
 	/* each chain's classifier arrays, for the table after next to reuse */
 	struct bf_arrays arrays[NF_INET_NUMHOOKS];
+	/* where the rules count after data updates (bpf/data_update.h); NULL: as built */
+	struct bf_layout *layout;
+	/* with counter banks: the table's rules, for the next data update to compare */
+	struct xlate_ir *ir;
 };
 
 /*
@@ -64,6 +71,9 @@ uint32_t bf_bpf_table_next_id(void);
 
 /* Sum the per-CPU counters into out[num_counters] (overwriting). */
 int bf_bpf_table_counters(const struct bf_bpf_table *bt, struct xt_counters *out);
+/* Sum bank's counters of slots [0, slots) into out (overwriting). */
+int bf_bpf_table_read_bank(const struct bf_bpf_table *bt, uint32_t bank, uint32_t slots,
+			   struct xt_counters *out);
 
 /* "table_suffix" cut to a BPF object name (15 characters). */
 void bf_obj_name(char *dst, const char *table, const char *suffix);

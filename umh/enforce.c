@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../bpf/attach.h"
+#include "../bpf/data_update.h"
 #include "../bpf/job.h"
 #include "conntrack.h"
 #include "enforce.h"
@@ -195,41 +196,122 @@ static void retire(struct bf_bpf_table *bt, struct xt_counters *old)
 	bf_bpf_table_free(bt);
 }
 
+/* Undo persist_next() for bt, which did not come in force. */
+static void unpersist(struct bf_netns *ns, struct bf_bpf_table *bt)
+{
+	bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
+	if (!bf_state_save(NULL, 0))
+		bf_state_prune();
+	bf_bpf_table_free(bt);
+}
+
+/* Once the old generation's programs are done: its counters, its entries cleaned up. */
+static void retire_generation(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old)
+{
+	if (bf_wait_programs())
+		bf_err("cannot wait for running programs: counters may miss packets");
+	bf_events_drain();
+	if (old && add_counters(bt, old))
+		bf_err("cannot read the replaced table's counters");
+	if (bf_update_finish(u))
+		bf_err("cannot clean the address runs' entries up after an update");
+	/* the programs in force stay, with their maps: nothing to recycle */
+	bf_bpf_table_free(bt);
+}
+
+/* The data update that makes next (its rules: ir) the table in force: 0 and *u, or 1: none. */
+static int plan_update(const struct bf_netns *ns, const struct xlate_ir *ir, struct bf_update **u)
+{
+	if (!ns->filter_bpf || !ns->filter || !ns->filter_link)
+		return 1;
+	return bf_update_plan(ns->filter_bpf, ns->filter, ir, u);
+}
+
+/* next's table object: loaded programs, or the ones in force (u). 0 or -errno. */
+static int make_table(struct bf_netns *ns, const struct xlate_table *next, struct xlate_ir **ir,
+		      struct bf_update *u, uint32_t id, struct bf_bpf_table **bt,
+		      struct xlate_error *err)
+{
+	struct bf_load_opts opts = load_opts;
+
+	if (u) {
+		*bt = bf_update_table(u, id, *ir);
+		if (!*bt)
+			return -ENOMEM;
+		*ir = NULL;
+		return 0;
+	}
+	opts.local_routes_fd = ns->local_routes_fd;
+	opts.previous = ns->filter_bpf;
+	opts.ir = ir;
+	return bf_bpf_table_load(next, &opts, bt, err);
+}
+
+/* Make bt, which persist_next() saved, the table in force: 0 or -errno. */
+static int switch_to(struct bf_netns *ns, int sockfd, const struct bf_bpf_table *bt,
+		     struct bf_update *u, struct xlate_error *err)
+{
+	unsigned int h;
+	int ret;
+
+	if (!u)
+		return put_in_force(ns, sockfd, bt, err);
+	ret = bf_update_apply(u);
+	if (!ret)
+		return 0;
+	snprintf(err->msg, sizeof(err->msg), "cannot update the address runs' maps: %s",
+		 strerror(-ret));
+	/* what the maps hold may differ from the entries the table kept: no sharing */
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		bf_runs_trie_release(&ns->filter_bpf->tries[h]);
+	return ret;
+}
+
 int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	       struct xt_counters *old, struct xlate_error *err)
 {
-	struct bf_load_opts opts = load_opts;
+	struct bf_bpf_table *bt = NULL;
+	struct bf_update *u = NULL;
+	struct xlate_ir *ir = NULL;
 	struct table_file file;
-	struct bf_bpf_table *bt;
 	struct bf_job saving;
 	int ret, saved;
 
 	ret = prepare_netns(ns, sockfd, next, err);
 	if (ret)
 		return ret;
-	opts.local_routes_fd = ns->local_routes_fd;
-	opts.previous = ns->filter_bpf;
 	/* the table's file is written on another CPU while it becomes BPF */
 	file = (struct table_file){ next, bf_bpf_table_next_id() };
 	bf_job_start(&saving, save_table_file, &file, next->size >= BF_JOB_WORTH);
-	ret = bf_bpf_table_load(next, &opts, &bt, err);
-	saved = bf_job_join(&saving);
-	if (ret) {
-		bf_state_prune();
-		return ret;
-	}
-	ret = persist_next(ns, bt, saved, err);
+	ret = xlate_ir_build(next, &ir);
 	if (!ret)
-		ret = put_in_force(ns, sockfd, bt, err);
+		ret = plan_update(ns, ir, &u);
+	if (ret >= 0)
+		ret = make_table(ns, next, &ir, u, file.id, &bt, err);
+	xlate_ir_free(ir);
+	saved = bf_job_join(&saving);
+	if (!ret && u && !saved)
+		saved = bf_state_save_layout(bt->layout, bt->id);
+	if (!ret)
+		ret = persist_next(ns, bt, saved, err);
+	if (!ret)
+		ret = switch_to(ns, sockfd, bt, u, err);
 	if (ret) {
-		bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
-		if (!bf_state_save(NULL, 0))
+		if (bt)
+			unpersist(ns, bt);
+		else
 			bf_state_prune();
-		bf_bpf_table_free(bt);
+		bf_update_free(u);
 		return ret;
 	}
-	if (ns->filter_bpf)
+	if (u) {
+		bf_dbg("netns %llu: table %u put in force by a data update of table %u",
+		       (unsigned long long)ns->cookie, bt->id, ns->filter_bpf->id);
+		retire_generation(ns->filter_bpf, u, old);
+	} else if (ns->filter_bpf) {
 		retire(ns->filter_bpf, old);
+	}
+	bf_update_free(u);
 	ns->filter_bpf = bt;
 	/* a table is in force: no pending one needs a socket of the netns kept */
 	bf_settle_done(ns);

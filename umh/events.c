@@ -33,7 +33,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*ev))
 		return 0;
 	ns = bf_netns_by_table_id(ev->table_id);
-	tg = ns ? rule_target(ns->filter, ev->rule_offset) : NULL;
+	if (!ns)
+		return 0;
+	/* the programs name the rule by its offset in the table they were made for */
+	tg = rule_target(ns->filter, bf_layout_offset(ns->filter_bpf->layout, ev->rule_offset));
 	if (!tg)
 		return 0; /* the table is gone, and so is what the rule said */
 	if (ev->kind == BF_EVENT_LOG && !strcmp(tg->u.user.name, "LOG")) {

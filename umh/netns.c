@@ -44,7 +44,7 @@ struct bf_netns *bf_netns_by_table_id(uint32_t id)
 	struct bf_netns *ns;
 
 	for (ns = all_netns; ns; ns = ns->next)
-		if (ns->filter_bpf && ns->filter_bpf->id == id)
+		if (ns->filter_bpf && ns->filter_bpf->maps.table_id == id)
 			return ns;
 	return NULL;
 }

@@ -122,6 +122,9 @@ int bf_persist_pin_table(const struct bf_netns *ns, const struct bf_bpf_table *b
 	ns_path(path, ns->cookie, bt->id, "state");
 	if (!ret && bt->maps.state_fd >= 0)
 		ret = pin(bt->maps.state_fd, path);
+	ns_path(path, ns->cookie, bt->id, "gen");
+	if (!ret && bt->maps.gen_fd >= 0)
+		ret = pin(bt->maps.gen_fd, path);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++) {
 		char name[16];
 
@@ -247,6 +250,7 @@ struct bf_bpf_table *bf_persist_open_table(uint64_t cookie, uint32_t id, unsigne
 	bt->maps.counters_fd = get_pinned(cookie, id, "counters", true);
 	bt->maps.parts_fd = get_pinned(cookie, id, "parts", true);
 	bt->maps.state_fd = get_pinned(cookie, id, "state", false);
+	bt->maps.gen_fd = get_pinned(cookie, id, "gen", false);
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		char name[16];
 

@@ -19,8 +19,9 @@
 #define INDEX_MAGIC "BFSTATE"
 #define TABLE_MAGIC "BFTABLE"
 #define COUNTERS_MAGIC "BFCOUNT"
+#define LAYOUT_MAGIC "BFSLOTS"
 
-static const char *const table_kinds[] = { "table", "counters" };
+static const char *const table_kinds[] = { "table", "counters", "layout" };
 
 /* A netns in the index: its tables' ids (two while a replacement is under way). */
 struct state_ns {
@@ -54,7 +55,7 @@ static bool has_current(const struct bf_netns *ns)
 
 /* The two parts of a state file into path (kind-id if path is NULL), or nothing if transient. */
 static int save(const char *path, const char *kind, uint32_t id, const char *magic,
-		const struct iovec parts[2])
+		const struct iovec *parts, int n)
 {
 	char named[PATH_MAX];
 	int ret;
@@ -65,7 +66,7 @@ static int save(const char *path, const char *kind, uint32_t id, const char *mag
 		bf_state_file_path(named, sizeof(named), kind, id);
 		path = named;
 	}
-	ret = bf_state_file_write(path, magic, parts, 2);
+	ret = bf_state_file_write(path, magic, parts, n);
 	if (ret)
 		bf_err("cannot write %s: %s", path, strerror(-ret));
 	return ret;
@@ -80,7 +81,44 @@ int bf_state_save_table(const struct xlate_table *t, uint32_t id)
 
 	memcpy(st.hook_entry, t->hook_entry, sizeof(st.hook_entry));
 	memcpy(st.underflow, t->underflow, sizeof(st.underflow));
-	return save(NULL, "table", id, TABLE_MAGIC, parts);
+	return save(NULL, "table", id, TABLE_MAGIC, parts, 2);
+}
+
+int bf_state_save_layout(const struct bf_layout *l, uint32_t id)
+{
+	struct iovec part;
+	int ret;
+
+	if (!bf_persist_enabled())
+		return 0;
+	part.iov_base = bf_layout_save(l, &part.iov_len);
+	if (!part.iov_base)
+		return -ENOMEM;
+	ret = save(NULL, "layout", id, LAYOUT_MAGIC, &part, 1);
+	free(part.iov_base);
+	return ret;
+}
+
+/* Saved table id's layout: 0 and *out (NULL: none saved, the table is its build), or -errno. */
+static int read_layout(uint32_t id, struct bf_layout **out)
+{
+	const unsigned char *payload;
+	unsigned char *data = NULL;
+	char path[PATH_MAX];
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	bf_state_file_path(path, sizeof(path), "layout", id);
+	ret = bf_state_file_read(path, LAYOUT_MAGIC, &data, &payload, &len);
+	if (ret == -ENOENT)
+		ret = 0;
+	else if (!ret && !(*out = bf_layout_load(payload, len)))
+		ret = -EBADMSG;
+	if (ret)
+		bf_err("cannot read %s: %s", path, strerror(-ret));
+	free(data);
+	return ret;
 }
 
 int bf_state_save_counters(const struct xlate_table *t, uint32_t id)
@@ -89,7 +127,7 @@ int bf_state_save_counters(const struct xlate_table *t, uint32_t id)
 	struct iovec parts[] = { { &sc, sizeof(sc) },
 				 { t->counters, t->num_entries * sizeof(*t->counters) } };
 
-	return save(NULL, "counters", id, COUNTERS_MAGIC, parts);
+	return save(NULL, "counters", id, COUNTERS_MAGIC, parts, 2);
 }
 
 int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
@@ -124,7 +162,7 @@ int bf_state_save(const struct bf_netns *pending_ns, uint32_t pending_id)
 	}
 	parts[0] = (struct iovec){ &count, sizeof(count) };
 	parts[1] = (struct iovec){ list, count * sizeof(*list) };
-	ret = save(BF_STATE_PATH, NULL, 0, INDEX_MAGIC, parts);
+	ret = save(BF_STATE_PATH, NULL, 0, INDEX_MAGIC, parts, 2);
 	free(list);
 	return ret;
 }
@@ -142,7 +180,7 @@ static int in_force_id(uint32_t id)
 void bf_state_prune(void)
 {
 	if (bf_persist_enabled())
-		bf_state_file_prune(table_kinds, 2, in_force_id);
+		bf_state_file_prune(table_kinds, 3, in_force_id);
 }
 
 /* Saved table id, validated again as the kernel would, with its counters. */
@@ -207,10 +245,20 @@ static uint32_t prog_id(int fd)
 	return fd >= 0 && !bpf_prog_get_info_by_fd(fd, &info, &len) ? info.id : 0;
 }
 
-/* Does the dispatcher array run bt's programs? */
-static bool in_force(const struct bf_attachment *a, const struct bf_bpf_table *bt)
+/*
+ * Does the dispatcher array run bt's programs, in the generation of its
+ * layout? A data update keeps the programs: the generation tells the
+ * tables apart.
+ */
+static bool in_force(const struct bf_attachment *a, const struct bf_bpf_table *bt,
+		     const struct bf_layout *l)
 {
-	uint32_t hook;
+	uint32_t hook, gen = 0, key = 0;
+
+	if (bt->maps.gen_fd >= 0 && bpf_map_lookup_elem(bt->maps.gen_fd, &key, &gen))
+		return false;
+	if (gen != (l ? l->gen : 0))
+		return false;
 
 	for (hook = 0; hook < NF_INET_NUMHOOKS; hook++) {
 		uint32_t running = 0;
@@ -242,6 +290,7 @@ static void adopt(struct bf_netns *ns)
 static int restore_netns(const struct state_ns *sn)
 {
 	struct xlate_table *tables[2] = { NULL, NULL };
+	struct bf_layout *layouts[2] = { NULL, NULL };
 	struct bf_bpf_table *bt = NULL;
 	struct bf_attachment *a;
 	struct bf_netns *ns;
@@ -249,12 +298,15 @@ static int restore_netns(const struct state_ns *sn)
 
 	if (sn->num_tables < 1 || sn->num_tables > 2)
 		return -EBADMSG;
-	for (i = 0; !ret && i < sn->num_tables; i++)
+	for (i = 0; !ret && i < sn->num_tables; i++) {
 		ret = read_table(sn->ids[i], &tables[i]);
+		if (!ret)
+			ret = read_layout(sn->ids[i], &layouts[i]);
+	}
 	a = ret ? NULL : bf_persist_open_attachment(sn->cookie);
 	for (i = 0; a && !bt && i < sn->num_tables; i++) {
 		bt = bf_persist_open_table(sn->cookie, sn->ids[i], tables[i]->num_entries);
-		if (bt && !in_force(a, bt)) {
+		if (bt && !in_force(a, bt, layouts[i])) {
 			bf_bpf_table_free(bt);
 			bt = NULL;
 		}
@@ -271,6 +323,12 @@ static int restore_netns(const struct state_ns *sn)
 		ns->filter = tables[i];
 		tables[i] = NULL;
 		ns->filter_bpf = bt;
+		if (layouts[i]) {
+			bt->maps.bank_elems = layouts[i]->bank_elems;
+			bt->maps.table_id = layouts[i]->table_id;
+			bt->layout = layouts[i];
+			layouts[i] = NULL;
+		}
 		ns->filter_link = a;
 		ns->conntrack = sn->conntrack;
 		ns->ino = sn->ino;
@@ -280,6 +338,8 @@ static int restore_netns(const struct state_ns *sn)
 	}
 	xlate_table_free(tables[0]);
 	xlate_table_free(tables[1]);
+	bf_layout_free(layouts[0]);
+	bf_layout_free(layouts[1]);
 	return ret;
 }
 

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "../bpf/layout.h"
 #include "../xlate/table.h"
 #include "netns.h"
 #include "state_file.h"
@@ -26,6 +27,8 @@
 
 /* Write table t, pinned as id; its counters. 0 or -errno (logged). */
 int bf_state_save_table(const struct xlate_table *t, uint32_t id);
+/* The layout of table id, once a data update changed it (bpf/layout.h). */
+int bf_state_save_layout(const struct bf_layout *l, uint32_t id);
 int bf_state_save_counters(const struct xlate_table *t, uint32_t id);
 
 /*

@@ -4,6 +4,11 @@
 
   randomfw.py rules SEED [big]     print an iptables-restore ruleset
   randomfw.py send SEED N [big]    send N crafted IPv4 packets (run as root)
+  randomfw.py edits SEED big       print iptables commands (one per line, without
+                                   "iptables") that change the rules' address
+                                   runs of one prefix length as fail2ban
+                                   changes its chain: repeated addresses
+                                   deleted, then bans inserted and lifted
 
 "big" adds long runs of address rules (blocklist-like, of one prefix
 length or overlapping and shadowing prefixes, mixed verdicts) that bpfilter
@@ -142,7 +147,7 @@ RUN_SRC_POOL = ["10.7.%d.%d" % (i // 16, (i % 16) * 17) for i in range(256)]
 RUN_DST_POOL = ["127.7.%d.%d" % (i // 16, (i % 16) * 17) for i in range(256)]
 
 
-def address_run(r, chain):
+def address_run(r, chain, runs=None):
     """32 to 300 rules that differ only in one address, as a blocklist."""
     field, pool = r.choice([("-s", RUN_SRC_POOL), ("-d", RUN_DST_POOL)])
     common = r.choice(["", "-p tcp", "-p udp", "! -p icmp"])
@@ -158,6 +163,9 @@ def address_run(r, chain):
         verdict = r.choice(["DROP", "DROP", "ACCEPT"])
         out.append("-A %s %s %s %s/%d%s -j %s" % (chain, common, field, a, length,
                                                 comment(comments, i), verdict))
+    if runs is not None and len(lengths) == 1:
+        runs.append({"chain": chain, "rules": out, "common": common, "field": field,
+                     "pool": pool, "length": lengths[0]})
     return out
 
 
@@ -201,7 +209,8 @@ def tuple_run(r, chain):
     return out
 
 
-def rules(seed, big=False):
+def rules(seed, big=False, runs=None):
+    """The ruleset; runs, if a list, receives its address runs of one prefix length."""
     r = random.Random(seed)
     users = ["U%d" % i for i in range(r.randint(0, 4))]
     out = ["*filter"]
@@ -216,10 +225,51 @@ def rules(seed, big=False):
         if big and r.random() < 0.7:
             # early in the chain, so that packets reach it
             at = r.choice([0, 0, r.randint(0, len(chain_rules))])
-            chain_rules[at:at] = r.choice([address_run, tuple_run])(r, c)
+            kind = r.choice([address_run, tuple_run])
+            seen = len(runs) if runs is not None else 0
+            chain_rules[at:at] = kind(r, c, runs) if kind is address_run else kind(r, c)
+            if runs is not None and len(runs) > seen:
+                runs[-1]["start"] = at + 1  # its first rule's number in the chain
         out += chain_rules
     out.append("COMMIT")
     return "\n".join(out) + "\n"
+
+
+def run_edits(r, run):
+    """Commands on one address run: its repeated addresses deleted, then changes."""
+    chain, start, rules_ = run["chain"], run["start"], list(run["rules"])
+    out = []
+    addr = lambda rule: rule.split(run["field"] + " ")[1].split("/")[0]
+    # a repeated address never matches: fail2ban never adds one
+    for i in reversed(range(len(rules_))):
+        a = addr(rules_[i])
+        if a in [addr(x) for x in rules_[:i]]:
+            out.append("-D %s %d" % (chain, start + i))
+            del rules_[i]
+    for _ in range(r.randint(4, 10)):
+        present = {addr(x) for x in rules_}
+        free = [a for a in run["pool"] if a not in present]
+        if free and (r.random() < 0.6 or len(rules_) <= 33):
+            at = r.randint(0, len(rules_))
+            rule = "%s %s %s/%d -j %s" % (run["common"], run["field"], r.choice(free),
+                                          run["length"], r.choice(["DROP", "ACCEPT"]))
+            out.append("-I %s %d %s" % (chain, start + at, rule.strip()))
+            rules_.insert(at, "-A %s %s" % (chain, rule.strip()))
+        else:
+            at = r.randrange(len(rules_))
+            out.append("-D %s %d" % (chain, start + at))
+            del rules_[at]
+    return out
+
+
+def edits(seed):
+    runs = []
+    rules(seed, True, runs)
+    r = random.Random(seed * 31 + 7)
+    out = []
+    for run in runs:
+        out += run_edits(r, run)
+    return "".join(line + "\n" for line in out)
 
 
 def tcp_header(r, sport, dport):
@@ -285,6 +335,8 @@ def main():
     big = sys.argv[-1] == "big"
     if len(sys.argv) >= 3 and sys.argv[1] == "rules":
         sys.stdout.write(rules(int(sys.argv[2]), big))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "edits":
+        sys.stdout.write(edits(int(sys.argv[2])))
     elif len(sys.argv) >= 4 and sys.argv[1] == "send":
         send(int(sys.argv[2]), int(sys.argv[3]), big)
     else:

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "classify.h"
+#include "data_update.h"
+#include "layout.h"
+
+/* An entry of a chain's hash map to write: added (live in the next generation) or dropped. */
+struct edit {
+	unsigned int hook;
+	struct bf_run_key key;
+	uint32_t value; /* position and BF_RUN_ACCEPT, without BF_RUN_LIVE */
+};
+
+struct bf_update {
+	const struct bf_bpf_table *bt;
+	struct bf_layout *layout; /* next's */
+	uint32_t gen; /* the current generation; next's is gen + 1 */
+	uint32_t next_rules;
+	struct edit *edits;
+	unsigned int nr_added, nr_edits; /* added ones first */
+	unsigned int applied; /* edits written by bf_update_apply() */
+};
+
+/* A run rule's key for the run's lookup: address, verdict and where it counts. */
+struct run_key {
+	uint32_t addr; /* host order */
+	uint32_t flags; /* BF_RUN_ACCEPT */
+	uint32_t pos;
+	uint32_t taken; /* found again in next */
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct run_key *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static uint32_t live(uint32_t gen)
+{
+	return gen & 1 ? BF_RUN_LIVE_ODD : BF_RUN_LIVE_EVEN;
+}
+
+/* The bytes of n rules of ir from start on. */
+static uint32_t run_size(const struct xlate_ir *ir, uint32_t start, uint32_t n)
+{
+	return n ? ir->rules[start + n - 1].offset + ir->rules[start + n - 1].entry->next_offset -
+			       ir->rules[start].offset :
+		   0;
+}
+
+/* The table's hashed runs as built: from the records its chains kept. */
+static int built_runs(const struct bf_bpf_table *bt, const struct xlate_ir *ir, struct bf_layout *l)
+{
+	unsigned int h, i, k;
+
+	l->build_entries = ir->num_rules;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		const struct bf_runs_trie *t = &bt->tries[h];
+
+		for (i = 0; i < t->nr_records; i++) {
+			const struct bf_run_record *rec = &t->records[i];
+			struct bf_run_layout *r = NULL, *more;
+
+			/* a run that repeats a key: each change would have to look past it */
+			if (!(rec->run & BF_RUN_HASHED) || rec->prefix < 0 ||
+			    rec->nr_keys != rec->n)
+				continue;
+			for (k = 0; k < l->nr_runs && !r; k++)
+				if (l->runs[k].start == rec->start)
+					r = &l->runs[k];
+			if (!r) {
+				more = realloc(l->runs, (l->nr_runs + 1) * sizeof(*more));
+				if (!more)
+					return -ENOMEM;
+				l->runs = more;
+				r = &l->runs[l->nr_runs++];
+				*r = (struct bf_run_layout){
+					.build_first = rec->start,
+					.build_n = rec->n,
+					.build_offset = ir->rules[rec->start].offset,
+					.build_size = run_size(ir, rec->start, rec->n),
+					.size = run_size(ir, rec->start, rec->n),
+					.start = rec->start,
+					.n = rec->n,
+					.field = rec->field,
+					.prefix = rec->prefix,
+				};
+			}
+			r->run_ids[h] = rec->run;
+		}
+	}
+	return 0;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct bf_run_layout *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The current layout, copied (pos as it is, or each rule in its build slot). */
+static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const struct xlate_ir *ir)
+{
+	struct bf_layout *l = calloc(1, sizeof(*l));
+	uint32_t k, t;
+
+	if (!l)
+		return NULL;
+	if (bt->layout) {
+		*l = *bt->layout;
+		l->runs = calloc(l->nr_runs ? l->nr_runs : 1, sizeof(*l->runs));
+		if (l->runs)
+			memcpy(l->runs, bt->layout->runs, l->nr_runs * sizeof(*l->runs));
+		for (k = 0; l->runs && k < l->nr_runs; k++)
+			l->runs[k].pos = NULL;
+	} else if (built_runs(bt, ir, l)) {
+		bf_layout_free(l);
+		return NULL;
+	}
+	for (k = 0; l->runs && k < l->nr_runs; k++) {
+		struct bf_run_layout *r = &l->runs[k];
+
+		r->pos = malloc((r->n ? r->n : 1) * sizeof(uint32_t));
+		if (!r->pos) {
+			bf_layout_free(l);
+			return NULL;
+		}
+		for (t = 0; t < r->n; t++)
+			r->pos[t] = bt->layout ? bt->layout->runs[k].pos[t] : t;
+	}
+	if (!l->runs && (bt->layout || l->nr_runs)) {
+		bf_layout_free(l);
+		return NULL;
+	}
+	if (l->nr_runs)
+		qsort(l->runs, l->nr_runs, sizeof(*l->runs), cmp_run);
+	return l;
+}
+
+/* a and b are the same rule, but for where a jump goes (checked later). */
+static bool same_rule(const struct xlate_rule *a, const struct xlate_rule *b)
+{
+	const struct ipt_entry *x = a->entry, *y = b->entry;
+	size_t end = x->next_offset;
+
+	if (a->action != b->action || x->target_offset != y->target_offset ||
+	    x->next_offset != y->next_offset || memcmp(&x->ip, &y->ip, sizeof(x->ip)))
+		return false;
+	if (a->action == XLATE_JUMP || a->action == XLATE_GOTO)
+		end = x->target_offset; /* the verdict is an offset */
+	return !memcmp(x->elems, y->elems, end - sizeof(*x));
+}
+
+/* How many rules of next from j on the run r of cur (first: its first rule) holds now. */
+static uint32_t run_extent(const struct xlate_ir *next, uint32_t j, const struct xlate_rule *first,
+			   const struct bf_run_layout *r)
+{
+	uint32_t addr, mask, first_mask, m;
+	struct ipt_ip rest, other;
+
+	bf_run_split(&first->entry->ip, r->field, &addr, &first_mask, &rest);
+	for (m = 0; j + m < next->num_rules; m++) {
+		const struct xlate_rule *x = &next->rules[j + m];
+
+		if (!bf_run_fits(first, x, r->field, &rest))
+			break;
+		bf_run_split(&x->entry->ip, r->field, &addr, &mask, &other);
+		if (mask != first_mask)
+			break;
+	}
+	return m;
+}
+
+/*
+ * Walk cur and next together: the same rules in order, but for the runs'.
+ * map[i]: the index in next of cur's rule i (a run's first rule: the run's
+ * first in next). Sets each run's start and n in next. 0, or 1: not so.
+ */
+static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, struct bf_layout *l,
+		       uint32_t *map)
+{
+	uint32_t i = 0, j = 0, k = 0, h;
+
+	while (i < cur->num_rules) {
+		if (k < l->nr_runs && i == l->runs[k].start) {
+			struct bf_run_layout *r = &l->runs[k++];
+			uint32_t m = run_extent(next, j, &cur->rules[i], r);
+
+			if (m < BF_RUN_MIN)
+				return 1;
+			map[i] = j;
+			i += r->n;
+			r->start = j;
+			r->n = m;
+			r->size = run_size(next, j, m);
+			j += m;
+			continue;
+		}
+		if (j >= next->num_rules || !same_rule(&cur->rules[i], &next->rules[j]))
+			return 1;
+		map[i++] = j++;
+	}
+	if (j != next->num_rules || cur->table->valid_hooks != next->table->valid_hooks)
+		return 1;
+	for (i = 0; i < cur->num_rules; i++) {
+		const struct xlate_rule *r = &cur->rules[i];
+
+		if ((r->action == XLATE_JUMP || r->action == XLATE_GOTO) &&
+		    map[r->jump] != next->rules[map[i]].jump)
+			return 1;
+	}
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		if ((cur->table->valid_hooks & (1u << h)) &&
+		    (map[cur->hook_entry[h]] != next->hook_entry[h] ||
+		     map[cur->underflow[h]] != next->underflow[h]))
+			return 1;
+	return 0;
+}
+
+static void rule_key(const struct xlate_rule *x, const struct bf_run_layout *r, struct run_key *k)
+{
+	uint32_t mask;
+	struct ipt_ip rest;
+
+	bf_run_split(&x->entry->ip, r->field, &k->addr, &mask, &rest);
+	k->flags = x->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0;
+	k->taken = 0;
+}
+
+static int add_edit(struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k)
+{
+	unsigned int h;
+
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		struct edit *more;
+
+		if (!r->run_ids[h])
+			continue;
+		more = realloc(u->edits, (u->nr_edits + 1) * sizeof(*more));
+		if (!more)
+			return -ENOMEM;
+		u->edits = more;
+		u->edits[u->nr_edits++] = (struct edit){
+			.hook = h,
+			.key = { .prefixlen = 32 + (uint32_t)r->prefix,
+				 .run = r->run_ids[h],
+				 .addr = htonl(k->addr) },
+			.value = k->pos | k->flags,
+		};
+	}
+	return 0;
+}
+
+/* Slots no rule of next counts in: all but its rules' outside runs and those kept. */
+static unsigned char *free_slots(const struct bf_layout *old, const struct bf_layout *l,
+				 uint32_t slots)
+{
+	unsigned char *used = calloc(slots, 1);
+	uint32_t k, i;
+
+	if (!used)
+		return NULL;
+	memset(used, 1, old->build_entries < slots ? old->build_entries : slots);
+	for (k = 0; k < old->nr_runs; k++)
+		memset(used + old->runs[k].build_first, 0, old->runs[k].build_n);
+	for (k = 0; k < l->nr_runs; k++)
+		for (i = 0; i < l->runs[k].n; i++)
+			if (l->runs[k].pos[i] != UINT32_MAX)
+				used[l->runs[k].build_first + l->runs[k].pos[i]] = 1;
+	return used;
+}
+
+/* The keys next's run r adds are all different (else 1). */
+static int new_keys_differ(const struct xlate_ir *next, const struct bf_run_layout *r)
+{
+	struct run_key *keys = malloc((r->n ? r->n : 1) * sizeof(*keys));
+	uint32_t t, n = 0;
+	int ret = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (t = 0; t < r->n; t++)
+		if (r->pos[t] == UINT32_MAX)
+			rule_key(&next->rules[r->start + t], r, &keys[n++]);
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (t = 1; t < n && !ret; t++)
+		ret = keys[t].addr == keys[t - 1].addr;
+	free(keys);
+	return ret;
+}
+
+/* Whether a rule of cur's run r holds key k: it is in the run's map. 0, 1 or -errno. */
+static int in_map(const struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k)
+{
+	struct bf_run_key key = { .prefixlen = 32 + (uint32_t)r->prefix, .addr = htonl(k->addr) };
+	unsigned int h;
+	uint32_t value;
+
+	for (h = 0; h < NF_INET_NUMHOOKS && !r->run_ids[h]; h++)
+		;
+	if (h == NF_INET_NUMHOOKS)
+		return 1;
+	key.run = r->run_ids[h];
+	if (!bpf_map_lookup_elem(u->bt->tries[h].hashed_fd, &key, &value))
+		return 1;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static bool same_key(const struct run_key *a, const struct run_key *b)
+{
+	return a->addr == b->addr && a->flags == b->flags;
+}
+
+/* Rules dropped at once before a kept one that the walk of diff_run() looks past. */
+#define LOOK_PAST 8
+
+/*
+ * The keys of cur's run old and next's run r, in one walk (rules are
+ * inserted and deleted one command at a time): a rule of next with the key
+ * and verdict of the current rule of cur (or of one of the LOOK_PAST after
+ * it, those before dropped) keeps its slot; any other is new (a slot
+ * later), and cur's rules not kept are dropped (edits). 1 if a new key is
+ * in the map already (its entry would change in place) or twice in next.
+ */
+static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
+		    const struct bf_run_layout *old, struct bf_run_layout *r)
+{
+	struct run_key *keys = malloc((old->n ? old->n : 1) * sizeof(*keys)), k;
+	uint32_t i = 0, j, d;
+	int ret = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (j = 0; j < old->n; j++) {
+		rule_key(&cur->rules[old->start + j], old, &keys[j]);
+		keys[j].pos = old->pos[j];
+	}
+	for (j = 0; j < r->n; j++) {
+		rule_key(&next->rules[r->start + j], r, &k);
+		for (d = 0; d <= LOOK_PAST && i + d < old->n; d++)
+			if (same_key(&keys[i + d], &k))
+				break;
+		if (d > LOOK_PAST || i + d == old->n) {
+			r->pos[j] = UINT32_MAX;
+			ret = in_map(u, old, &k);
+			if (ret)
+				break;
+			continue;
+		}
+		i += d;
+		keys[i].taken = 1;
+		r->pos[j] = keys[i++].pos;
+	}
+	for (j = 0; j < old->n && !ret; j++)
+		if (!keys[j].taken)
+			ret = add_edit(u, old, &keys[j]);
+	free(keys);
+	return ret ? ret : new_keys_differ(next, r);
+}
+
+/* Each rule new in a run: a free slot at or after its run's first, and its edits. */
+static int give_slots(struct bf_update *u, const struct xlate_ir *next, unsigned char *used,
+		      uint32_t slots)
+{
+	struct bf_layout *l = u->layout;
+	uint32_t k, t, s;
+	int ret = 0;
+
+	for (k = 0; k < l->nr_runs && !ret; k++) {
+		struct bf_run_layout *r = &l->runs[k];
+
+		for (t = 0, s = r->build_first; t < r->n && !ret; t++) {
+			struct run_key key;
+
+			if (r->pos[t] != UINT32_MAX)
+				continue;
+			while (s < slots && used[s])
+				s++;
+			if (s == slots)
+				return 1; /* no room left: a full replacement makes some */
+			used[s] = 1;
+			r->pos[t] = s - r->build_first;
+			rule_key(&next->rules[r->start + t], r, &key);
+			key.pos = r->pos[t];
+			ret = add_edit(u, r, &key);
+		}
+	}
+	return ret;
+}
+
+/* The added edits first: they are written first and undone in reverse. */
+static int order_edits(struct bf_update *u, unsigned int nr_dropped)
+{
+	unsigned int added = u->nr_edits - nr_dropped;
+	struct edit *e = malloc((u->nr_edits ? u->nr_edits : 1) * sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	memcpy(e, u->edits + nr_dropped, added * sizeof(*e));
+	memcpy(e + added, u->edits, nr_dropped * sizeof(*e));
+	free(u->edits);
+	u->edits = e;
+	u->nr_added = added;
+	return 0;
+}
+
+/* Whether each chain's hash map has room for the added entries beside the dropped. */
+static bool room(const struct bf_update *u, const struct bf_layout *old)
+{
+	unsigned int h, k, i;
+
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		struct bpf_map_info info = { 0 };
+		uint32_t len = sizeof(info), count = 0;
+		int fd = u->bt->tries[h].hashed_fd;
+
+		for (k = 0; k < old->nr_runs; k++)
+			count += old->runs[k].run_ids[h] ? old->runs[k].n : 0;
+		for (i = 0; i < u->nr_added; i++)
+			count += u->edits[i].hook == h;
+		if (!count)
+			continue;
+		if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) || count > info.max_entries)
+			return false;
+	}
+	return true;
+}
+
+static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next)
+{
+	uint32_t slots = u->bt->maps.bank_elems * BF_COUNTERS_PER_ELEM, k;
+	struct bf_layout *old = current_layout(u->bt, cur);
+	uint32_t *map = malloc((cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
+	unsigned char *used = NULL;
+	unsigned int dropped = 0;
+	int ret;
+
+	u->layout = current_layout(u->bt, cur);
+	ret = old && map && u->layout ? 0 : -ENOMEM;
+	if (map) /* a jump into a run's middle, or anything unset, matches nothing */
+		memset(map, 0xff, (cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
+	if (!ret)
+		ret = match_rules(cur, next, u->layout, map);
+	for (k = 0; !ret && k < u->layout->nr_runs; k++) {
+		struct bf_run_layout *r = &u->layout->runs[k];
+		uint32_t *pos = realloc(r->pos, r->n * sizeof(*pos));
+
+		if (!pos) {
+			ret = -ENOMEM;
+			break;
+		}
+		r->pos = pos;
+		ret = diff_run(u, cur, next, &old->runs[k], r);
+	}
+	if (!ret) {
+		dropped = u->nr_edits;
+		used = free_slots(old, u->layout, slots);
+		ret = used ? give_slots(u, next, used, slots) : -ENOMEM;
+	}
+	if (!ret)
+		ret = order_edits(u, dropped);
+	if (!ret && !room(u, old))
+		ret = 1;
+	if (!ret) {
+		u->layout->gen = u->gen + 1;
+		u->layout->bank_elems = u->bt->maps.bank_elems;
+		u->layout->table_id = u->bt->maps.table_id;
+	}
+	free(used);
+	free(map);
+	bf_layout_free(old);
+	return ret;
+}
+
+int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
+		   const struct xlate_ir *next_ir, struct bf_update **out)
+{
+	const struct xlate_ir *cur_ir = bt->ir;
+	struct xlate_ir *own = NULL;
+	struct bf_update *u;
+	int ret = 0;
+
+	if (bt->maps.gen_fd < 0 || strcmp(cur->name, next_ir->table->name))
+		return 1;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->bt = bt;
+	u->gen = bt->layout ? bt->layout->gen : 0;
+	u->next_rules = next_ir->num_rules;
+	if (!cur_ir) {
+		/* a table restored after a restart keeps no rules decoded */
+		ret = xlate_ir_build(cur, &own);
+		cur_ir = own;
+	}
+	if (!ret)
+		ret = plan(u, cur_ir, next_ir);
+	xlate_ir_free(own);
+	if (ret) {
+		bf_update_free(u);
+		return ret;
+	}
+	*out = u;
+	return 0;
+}
+
+const struct bf_layout *bf_update_layout(const struct bf_update *u)
+{
+	return u->layout;
+}
+
+/* *to: a duplicate of from (-1 for -1); false if it cannot be made. */
+static bool dup_fd(int from, int *to)
+{
+	*to = from < 0 ? -1 : fcntl(from, F_DUPFD_CLOEXEC, 0);
+	return from < 0 || *to >= 0;
+}
+
+struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id, struct xlate_ir *next)
+{
+	const struct bf_bpf_table *bt = u->bt;
+	const struct bf_table_maps *m = &bt->maps;
+	struct bf_bpf_table *nbt;
+	unsigned int h;
+	bool ok;
+
+	nbt = bf_bpf_table_new(bt->name, id, u->next_rules);
+	if (!nbt)
+		return NULL;
+	nbt->maps = *m;
+	/* & rather than &&: each fd is duplicated or -1, none left shared with bt */
+	ok = dup_fd(m->counters_fd, &nbt->maps.counters_fd) &
+	     dup_fd(m->events_fd, &nbt->maps.events_fd) & dup_fd(m->state_fd, &nbt->maps.state_fd) &
+	     dup_fd(m->local_routes_fd, &nbt->maps.local_routes_fd) &
+	     dup_fd(m->parts_fd, &nbt->maps.parts_fd) & dup_fd(m->gen_fd, &nbt->maps.gen_fd);
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		ok &= dup_fd(bt->prog_fds[h], &nbt->prog_fds[h]);
+		/* only the hash maps: no later table shares entries with this one */
+		ok &= dup_fd(bt->tries[h].hashed_fd, &nbt->tries[h].hashed_fd);
+	}
+	if (!ok) {
+		bf_bpf_table_free(nbt);
+		return NULL;
+	}
+	nbt->layout = u->layout;
+	u->layout = NULL;
+	nbt->ir = next;
+	return nbt;
+}
+
+static int write_edit(const struct bf_update *u, const struct edit *e, uint32_t value)
+{
+	int fd = u->bt->tries[e->hook].hashed_fd;
+
+	return bpf_map_update_elem(fd, &e->key, &value, BPF_ANY) ? -errno : 0;
+}
+
+static int delete_edit(const struct bf_update *u, const struct edit *e)
+{
+	int fd = u->bt->tries[e->hook].hashed_fd;
+
+	return bpf_map_delete_elem(fd, &e->key) && errno != ENOENT ? -errno : 0;
+}
+
+/* Undo the edits written: added ones deleted, dropped ones live again in both. */
+static void undo(struct bf_update *u)
+{
+	while (u->applied) {
+		const struct edit *e = &u->edits[--u->applied];
+
+		if (u->applied < u->nr_added)
+			delete_edit(u, e);
+		else
+			write_edit(u, e, e->value | BF_RUN_LIVE);
+	}
+}
+
+/* The next generation's bank, zeroed: no packet counts there before the flip. */
+static int zero_bank(const struct bf_update *u)
+{
+	const struct bf_table_maps *m = &u->bt->maps;
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t key = ((u->gen + 1) & 1) * m->bank_elems, i;
+	void *zero;
+	int ret = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	zero = calloc((size_t)ncpus, BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters));
+	if (!zero)
+		return -ENOMEM;
+	for (i = 0; i < m->bank_elems && !ret; i++, key++)
+		if (bpf_map_update_elem(m->counters_fd, &key, zero, BPF_ANY))
+			ret = -errno;
+	free(zero);
+	return ret;
+}
+
+int bf_update_apply(struct bf_update *u)
+{
+	uint32_t next = u->gen + 1, key = 0;
+	int ret = zero_bank(u);
+
+	for (; !ret && u->applied < u->nr_edits; u->applied++) {
+		const struct edit *e = &u->edits[u->applied];
+
+		ret = write_edit(u, e, e->value | live(u->applied < u->nr_added ? next : u->gen));
+	}
+	/* the switch: packets from now on see next's entries and count in its bank */
+	if (!ret && bpf_map_update_elem(u->bt->maps.gen_fd, &key, &next, BPF_ANY))
+		ret = -errno;
+	if (ret)
+		undo(u);
+	return ret;
+}
+
+int bf_update_finish(struct bf_update *u)
+{
+	unsigned int i;
+	int ret = 0, err;
+
+	for (i = 0; i < u->nr_edits; i++) {
+		const struct edit *e = &u->edits[i];
+
+		err = i < u->nr_added ? write_edit(u, e, e->value | BF_RUN_LIVE) :
+					delete_edit(u, e);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+void bf_update_free(struct bf_update *u)
+{
+	if (!u)
+		return;
+	bf_layout_free(u->layout);
+	free(u->edits);
+	free(u);
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+uint32_t bf_layout_slot(const struct bf_layout *l, uint32_t i)
+{
+	uint32_t k, shift = 0;
+
+	for (k = 0; l && k < l->nr_runs; k++) {
+		const struct bf_run_layout *r = &l->runs[k];
+
+		if (i < r->start)
+			break;
+		if (i < r->start + r->n)
+			return r->build_first + r->pos[i - r->start];
+		shift += r->n - r->build_n;
+	}
+	return i - shift;
+}
+
+uint32_t bf_layout_offset(const struct bf_layout *l, uint32_t off)
+{
+	uint32_t k, now = off;
+
+	for (k = 0; l && k < l->nr_runs; k++) {
+		const struct bf_run_layout *r = &l->runs[k];
+
+		if (off < r->build_offset + r->build_size)
+			break;
+		now += r->size - r->build_size;
+	}
+	return now;
+}
+
+void bf_layout_free(struct bf_layout *l)
+{
+	uint32_t k;
+
+	if (!l)
+		return;
+	for (k = 0; k < l->nr_runs; k++)
+		free(l->runs[k].pos);
+	free(l->runs);
+	free(l);
+}
+
+/* Saved: struct bf_layout's numbers, then each run's, then its pos[n]. */
+#define HEAD_SIZE offsetof(struct bf_layout, runs)
+
+void *bf_layout_save(const struct bf_layout *l, size_t *len)
+{
+	size_t size = HEAD_SIZE, at;
+	unsigned char *buf;
+	uint32_t k;
+
+	for (k = 0; k < l->nr_runs; k++)
+		size += sizeof(l->runs[k]) + l->runs[k].n * sizeof(uint32_t);
+	buf = malloc(size);
+	if (!buf)
+		return NULL;
+	memcpy(buf, l, HEAD_SIZE);
+	at = HEAD_SIZE;
+	for (k = 0; k < l->nr_runs; k++) {
+		memcpy(buf + at, &l->runs[k], sizeof(l->runs[k]));
+		at += sizeof(l->runs[k]);
+		memcpy(buf + at, l->runs[k].pos, l->runs[k].n * sizeof(uint32_t));
+		at += l->runs[k].n * sizeof(uint32_t);
+	}
+	*len = size;
+	return buf;
+}
+
+struct bf_layout *bf_layout_load(const void *data, size_t len)
+{
+	const unsigned char *b = data;
+	struct bf_layout *l;
+	size_t at = HEAD_SIZE;
+	uint32_t k;
+
+	if (len < at)
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	memcpy(l, b, HEAD_SIZE);
+	k = l->nr_runs;
+	l->nr_runs = 0;
+	l->runs = k < len / sizeof(*l->runs) + 1 ? calloc(k ? k : 1, sizeof(*l->runs)) : NULL;
+	for (l->nr_runs = 0; l->runs && l->nr_runs < k; l->nr_runs++) {
+		struct bf_run_layout *r = &l->runs[l->nr_runs];
+
+		if (len - at < sizeof(*r))
+			break;
+		memcpy(r, b + at, sizeof(*r));
+		at += sizeof(*r);
+		r->pos = NULL;
+		if ((len - at) / sizeof(uint32_t) < r->n)
+			break;
+		r->pos = malloc(r->n ? r->n * sizeof(uint32_t) : 1);
+		if (!r->pos)
+			break;
+		memcpy(r->pos, b + at, r->n * sizeof(uint32_t));
+		at += r->n * sizeof(uint32_t);
+	}
+	if (!l->runs || l->nr_runs != k || at != len) {
+		bf_layout_free(l);
+		return NULL;
+	}
+	return l;
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data updates (bpf/data_update.h) on crafted packets (BPF_PROG_TEST_RUN):
+ * bans added to and lifted from a run of /32 rules change the entries of
+ * the programs loaded for an earlier table, and every rule counts where the
+ * kernel would: the old table's counts stay with it, the new one starts at
+ * zero, each rule keeps its own.
+ */
+#include <bpf/libbpf.h>
+
+#include "kselftest_harness.h"
+
+#include "../../bpf/data_update.h"
+#include "gen_run.h"
+
+#define BANS 40
+
+/* A table and its rules. */
+struct tbl {
+	struct blob b;
+	struct xlate_table *t;
+	struct xlate_ir *ir;
+};
+
+/*
+ * OUTPUT: -s 10.9.0.<ban[i]> -j DROP for each ban, then extra[] (ACCEPT
+ * rules for protocols, outside the run), then -j ACCEPT; policy DROP.
+ */
+static int make(struct tbl *x, const unsigned int *ban, unsigned int n, unsigned int extra)
+{
+	struct xlate_error err = { 0 };
+	unsigned int out = output_start(&x->b), i;
+	char addr[32];
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct ipt_ip ip;
+
+		snprintf(addr, sizeof(addr), "10.9.0.%u", ban[i]);
+		ip = ip_of(addr, "255.255.255.255", 0, 0);
+		blob_verdict(&x->b, &ip, DROP);
+	}
+	for (i = 0; i < extra; i++) {
+		struct ipt_ip ip = ip_of(NULL, NULL, IPPROTO_SCTP, 0);
+
+		blob_verdict(&x->b, &ip, ACCEPT);
+	}
+	blob_verdict(&x->b, NULL, ACCEPT);
+	output_end(&x->b, out, DROP);
+	ret = xlate_table_translate(&x->b.repl, x->b.entries, &x->t, &err);
+	return ret ? ret : xlate_ir_build(x->t, &x->ir);
+}
+
+static void drop(struct tbl *x)
+{
+	xlate_ir_free(x->ir);
+	xlate_table_free(x->t);
+}
+
+static uint32_t verdict_of(struct bf_bpf_table *bt, unsigned int src)
+{
+	char addr[32];
+	struct pkt_spec p = udp53;
+	uint32_t v = 0;
+
+	snprintf(addr, sizeof(addr), "10.9.0.%u", src);
+	p.src = addr;
+	return run(bt, &p, &v) ? 0xffff : v;
+}
+
+/* Packets counted on each rule of bt's table of n rules. */
+static uint64_t *pkts(struct bf_bpf_table *bt, unsigned int n)
+{
+	struct xt_counters *c = calloc(n, sizeof(*c));
+	uint64_t *p = calloc(n, sizeof(*p));
+	unsigned int i;
+
+	if (c && p && !bf_bpf_table_counters(bt, c))
+		for (i = 0; i < n; i++)
+			p[i] = c[i].pcnt;
+	free(c);
+	return p;
+}
+
+static uint32_t prog_id(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* Replace bt's table cur by next with a data update: the new table object, or NULL. */
+static struct bf_bpf_table *update(struct bf_bpf_table *bt, struct tbl *cur, struct tbl *next,
+				   int *planned)
+{
+	struct bf_bpf_table *nbt = NULL;
+	struct bf_update *u = NULL;
+
+	*planned = bf_update_plan(bt, cur->t, next->ir, &u);
+	if (*planned)
+		return NULL;
+	nbt = bf_update_table(u, bt->id + 1000, next->ir);
+	if (nbt) {
+		next->ir = NULL;
+		if (bf_update_apply(u) || bf_update_finish(u)) {
+			bf_bpf_table_free(nbt);
+			nbt = NULL;
+		}
+	}
+	bf_update_free(u);
+	return nbt;
+}
+
+static unsigned int bans_from(unsigned int *ban, unsigned int first)
+{
+	unsigned int i;
+
+	for (i = 0; i < BANS; i++)
+		ban[i] = first + i;
+	return BANS;
+}
+
+TEST(bans_change_entries_and_each_rule_counts_its_own)
+{
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
+	struct bf_bpf_table *bt = NULL, *nbt, *nbt2;
+	struct xlate_error err = { 0 };
+	unsigned int ban[BANS + 1], n = bans_from(ban, 1);
+	uint32_t id;
+	uint64_t *p;
+	int planned;
+
+	ASSERT_EQ(0, make(&a, ban, n, 0));
+	ASSERT_EQ(0, bf_bpf_table_load(a.t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	ASSERT_LE(0, bt->maps.gen_fd) TH_LOG("a run of /32s: counter banks");
+	id = prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]);
+	EXPECT_EQ(NF_DROP, verdict_of(bt, 5));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(bt, 200));
+
+	/* 10.9.0.1 and 10.9.0.5 lifted, 10.9.0.200 banned first, 10.9.0.41 fifth */
+	ban[0] = 200;
+	ban[4] = 41;
+	ASSERT_EQ(0, make(&b, ban, n, 0));
+	nbt = update(bt, &a, &b, &planned);
+	ASSERT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt);
+	EXPECT_EQ(id, prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
+	/* the old table's counts, read from the bank it counted in */
+	p = pkts(bt, a.t->num_entries);
+	EXPECT_EQ(1, p[2 + 4]);
+	EXPECT_EQ(1, p[2 + BANS]);
+	free(p);
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, 5));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, 200));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, 200));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, 40));
+	p = pkts(nbt, b.t->num_entries);
+	EXPECT_EQ(2, p[2 + 0]) TH_LOG("the new ban counts in a slot of its own");
+	EXPECT_EQ(0, p[2 + 4]) TH_LOG("the rule that took 10.9.0.5's place starts at 0");
+	EXPECT_EQ(1, p[2 + 39]) TH_LOG("10.9.0.40 kept its rule's slot");
+	EXPECT_EQ(1, p[2 + BANS]) TH_LOG("the rule after the run kept its slot");
+	free(p);
+
+	/* a second update, from the other bank: 10.9.0.200 lifted again */
+	ban[0] = 5;
+	ASSERT_EQ(0, make(&c, ban, n, 0));
+	nbt2 = update(nbt, &b, &c, &planned);
+	ASSERT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt2);
+	EXPECT_EQ(NF_DROP, verdict_of(nbt2, 5));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt2, 200));
+	p = pkts(nbt2, c.t->num_entries);
+	EXPECT_EQ(1, p[2 + 0]);
+	EXPECT_EQ(0, p[2 + 39]);
+	EXPECT_EQ(1, p[2 + BANS]);
+	free(p);
+	p = pkts(nbt, b.t->num_entries);
+	EXPECT_EQ(2, p[2 + 0]) TH_LOG("the replaced table's counts stay in its bank");
+	free(p);
+	bf_bpf_table_free(nbt2);
+	bf_bpf_table_free(nbt);
+	bf_bpf_table_free(bt);
+	drop(&a);
+	drop(&b);
+	drop(&c);
+}
+
+TEST(changes_outside_runs_need_new_programs)
+{
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
+	struct xlate_error err = { 0 };
+	struct bf_bpf_table *bt = NULL;
+	unsigned int ban[BANS + 1], n = bans_from(ban, 1);
+	int planned;
+
+	ASSERT_EQ(0, make(&a, ban, n, 0));
+	ASSERT_EQ(0, bf_bpf_table_load(a.t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, make(&b, ban, n, 1));
+	EXPECT_EQ(NULL, update(bt, &a, &b, &planned));
+	EXPECT_EQ(1, planned) TH_LOG("a rule added after the run");
+	/* a key the run holds already, added again */
+	ban[BANS] = 7;
+	ASSERT_EQ(0, make(&c, ban, n + 1, 0));
+	EXPECT_EQ(NULL, update(bt, &a, &c, &planned));
+	EXPECT_EQ(1, planned) TH_LOG("a repeated ban");
+	EXPECT_EQ(NF_DROP, verdict_of(bt, 7)) TH_LOG("the table in force did not change");
+	bf_bpf_table_free(bt);
+	drop(&a);
+	drop(&b);
+	drop(&c);
+}
+
+TEST(layouts_are_saved_and_read_back)
+{
+	uint32_t pos[3] = { 0, 7, 300 };
+	struct bf_run_layout r = { .build_first = 4,
+				   .build_n = 2,
+				   .build_offset = 800,
+				   .build_size = 224,
+				   .start = 4,
+				   .n = 3,
+				   .size = 336,
+				   .pos = pos };
+	struct bf_layout l = { .gen = 3, .build_entries = 10, .nr_runs = 1, .runs = &r }, *back;
+	size_t len;
+	void *buf = bf_layout_save(&l, &len);
+
+	ASSERT_NE(NULL, buf);
+	back = bf_layout_load(buf, len);
+	ASSERT_NE(NULL, back);
+	EXPECT_EQ(3, back->gen);
+	EXPECT_EQ(4 + 300, bf_layout_slot(back, 6));
+	EXPECT_EQ(3, bf_layout_slot(back, 3)) TH_LOG("before the run: as built");
+	EXPECT_EQ(6, bf_layout_slot(back, 7)) TH_LOG("after it: one rule later than built");
+	EXPECT_EQ(800, bf_layout_offset(back, 800)) TH_LOG("the run's first rule");
+	EXPECT_EQ(1024 + 112, bf_layout_offset(back, 1024)) TH_LOG("a rule after the run");
+	bf_layout_free(back);
+	EXPECT_EQ(NULL, bf_layout_load(buf, len - 1)) TH_LOG("truncated");
+	free(buf);
+}
+
+TEST_HARNESS_MAIN
