@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "classify.h"
+#include "counters_map.h"
 #include "data_update.h"
 #include "layout.h"
 
@@ -223,6 +224,23 @@ static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, 
 		if ((cur->table->valid_hooks & (1u << h)) &&
 		    (map[cur->hook_entry[h]] != next->hook_entry[h] ||
 		     map[cur->underflow[h]] != next->underflow[h]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The rules after cur's last run, and as many at next's end, are the same
+ * (else 1): checked from the end first, a rule appended after a run is
+ * found without walking the run.
+ */
+static int same_tail(const struct xlate_ir *cur, const struct xlate_ir *next,
+		     const struct bf_layout *l)
+{
+	const struct bf_run_layout *last = l->nr_runs ? &l->runs[l->nr_runs - 1] : NULL;
+	uint32_t end = last ? last->start + last->n : 0, i = cur->num_rules, j = next->num_rules;
+
+	while (i > end)
+		if (!j || !same_rule(&cur->rules[--i], &next->rules[--j]))
 			return 1;
 	return 0;
 }
@@ -450,6 +468,8 @@ static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xl
 	if (map) /* a jump into a run's middle, or anything unset, matches nothing */
 		memset(map, 0xff, (cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
 	if (!ret)
+		ret = same_tail(cur, next, old);
+	if (!ret)
 		ret = match_rules(cur, next, u->layout, map);
 	for (k = 0; !ret && k < u->layout->nr_runs; k++) {
 		struct bf_run_layout *r = &u->layout->runs[k];
@@ -589,21 +609,9 @@ static void undo(struct bf_update *u)
 static int zero_bank(const struct bf_update *u)
 {
 	const struct bf_table_maps *m = &u->bt->maps;
-	int ncpus = libbpf_num_possible_cpus();
-	uint32_t key = ((u->gen + 1) & 1) * m->bank_elems, i;
-	void *zero;
-	int ret = 0;
 
-	if (ncpus < 0)
-		return ncpus;
-	zero = calloc((size_t)ncpus, BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters));
-	if (!zero)
-		return -ENOMEM;
-	for (i = 0; i < m->bank_elems && !ret; i++, key++)
-		if (bpf_map_update_elem(m->counters_fd, &key, zero, BPF_ANY))
-			ret = -errno;
-	free(zero);
-	return ret;
+	return bf_counters_map_zero(m->counters_fd, ((u->gen + 1) & 1) * m->bank_elems,
+				    m->bank_elems);
 }
 
 int bf_update_apply(struct bf_update *u)

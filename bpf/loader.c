@@ -12,6 +12,7 @@
 
 #include "class_maps.h"
 #include "classify.h"
+#include "counters_map.h"
 #include "events.h"
 #include "job.h"
 #include "loader.h"
@@ -135,10 +136,8 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 			return map_failed("generation", err);
 	}
 	bf_obj_name(name, bt->name, "counters");
-	bt->maps.counters_fd =
-		bf_sys_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, sizeof(uint32_t),
-				  BF_COUNTERS_PER_ELEM * sizeof(struct xt_counters),
-				  bt->maps.bank_elems * (bt->maps.gen_fd < 0 ? 1 : 2), NULL);
+	bt->maps.counters_fd = bf_counters_map_get(
+		name, bt->maps.bank_elems, bt->maps.gen_fd < 0 ? 1 : 2, &bt->maps.bank_elems);
 	if (bt->maps.counters_fd < 0)
 		return map_failed("counters", err);
 	bf_obj_name(name, bt->name, "parts");
@@ -334,6 +333,8 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 void bf_bpf_table_recycle(struct bf_bpf_table *bt)
 {
 	bf_array_pool_refill(bt->arrays, NF_INET_NUMHOOKS);
+	bf_counters_map_recycle(bt->maps.counters_fd,
+				bt->maps.bank_elems * (bt->maps.gen_fd < 0 ? 1 : 2));
 }
 
 void bf_bpf_table_free(struct bf_bpf_table *bt)
