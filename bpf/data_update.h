@@ -34,11 +34,8 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 		   const struct xlate_ir *next, struct bf_update **out);
 /* The layout next will have (owned by u until bf_update_table()). */
 const struct bf_layout *bf_update_layout(const struct bf_update *u);
-/*
- * A table object for next, id: bt's programs and maps, next's layout, and
- * next's rules (taken). NULL: no memory.
- */
-struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id, struct xlate_ir *next);
+/* A table object for next, id: bt's programs and maps, next's layout. NULL: no memory. */
+struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id);
 /* Write next's entries and make its generation current: 0, or -errno and nothing changed. */
 int bf_update_apply(struct bf_update *u);
 /* Once the old generation's programs are done: entries live in both or deleted. */

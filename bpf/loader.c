@@ -303,24 +303,22 @@ int bf_bpf_table_load(const struct xlate_table *t, const struct bf_load_opts *op
 		      struct bf_bpf_table **out, struct xlate_error *err)
 {
 	struct bf_bpf_table *bt = bf_bpf_table_new(t->name, bf_bpf_table_next_id(), t->num_entries);
-	struct xlate_ir *own = NULL, **ir = opts && opts->ir ? opts->ir : &own;
+	const struct xlate_ir *ir = opts ? opts->ir : NULL;
+	struct xlate_ir *own = NULL;
 	unsigned int h;
 	int ret = 0;
 
 	if (!bt)
 		return -ENOMEM;
-	if (!*ir)
-		ret = xlate_ir_build(t, ir);
+	if (!ir) {
+		ret = xlate_ir_build(t, &own);
+		ir = own;
+	}
 	if (!ret)
-		ret = create_maps(bt, *ir, xlate_table_uses_match(t, "addrtype"), opts, err);
+		ret = create_maps(bt, ir, xlate_table_uses_match(t, "addrtype"), opts, err);
 	for (h = 0; !ret && h < NF_INET_NUMHOOKS; h++)
 		if (t->valid_hooks & (1u << h))
-			ret = load_hook(bt, *ir, h, opts, err);
-	if (!ret && bt->maps.gen_fd >= 0) {
-		/* a data update compares the next table's rules with these */
-		bt->ir = *ir;
-		*ir = NULL;
-	}
+			ret = load_hook(bt, ir, h, opts, err);
 	xlate_ir_free(own);
 	if (ret) {
 		bf_bpf_table_free(bt);
@@ -354,7 +352,6 @@ void bf_bpf_table_free(struct bf_bpf_table *bt)
 	if (bt->maps.gen_fd >= 0)
 		close(bt->maps.gen_fd);
 	bf_layout_free(bt->layout);
-	xlate_ir_free(bt->ir);
 	if (bt->maps.events_fd >= 0)
 		close(bt->maps.events_fd);
 	if (bt->maps.state_fd >= 0)

@@ -26,8 +26,8 @@ struct bf_load_opts {
 	int local_routes_fd;
 	/* the table the new one replaces, whose unchanged classifier maps it shares */
 	const struct bf_bpf_table *previous;
-	/* the table's rules, if already decoded (taken if the table keeps them); NULL: decoded */
-	struct xlate_ir **ir;
+	/* the table's rules, if already decoded; NULL: the load decodes them */
+	const struct xlate_ir *ir;
 };
 
 struct bf_bpf_table {
@@ -43,8 +43,6 @@ struct bf_bpf_table {
 	struct bf_arrays arrays[NF_INET_NUMHOOKS];
 	/* where the rules count after data updates (bpf/data_update.h); NULL: as built */
 	struct bf_layout *layout;
-	/* with counter banks: the table's rules, for the next data update to compare */
-	struct xlate_ir *ir;
 };
 
 /*

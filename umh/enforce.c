@@ -227,19 +227,16 @@ static int plan_update(const struct bf_netns *ns, const struct xlate_ir *ir, str
 	return bf_update_plan(ns->filter_bpf, ns->filter, ir, u);
 }
 
-/* next's table object: loaded programs, or the ones in force (u). 0 or -errno. */
-static int make_table(struct bf_netns *ns, const struct xlate_table *next, struct xlate_ir **ir,
-		      struct bf_update *u, uint32_t id, struct bf_bpf_table **bt,
-		      struct xlate_error *err)
+/* next's table object (ir: its rules): loaded programs, or the ones in force (u). 0 or -errno. */
+static int make_table(struct bf_netns *ns, const struct xlate_table *next,
+		      const struct xlate_ir *ir, struct bf_update *u, uint32_t id,
+		      struct bf_bpf_table **bt, struct xlate_error *err)
 {
 	struct bf_load_opts opts = load_opts;
 
 	if (u) {
-		*bt = bf_update_table(u, id, *ir);
-		if (!*bt)
-			return -ENOMEM;
-		*ir = NULL;
-		return 0;
+		*bt = bf_update_table(u, id);
+		return *bt ? 0 : -ENOMEM;
 	}
 	opts.local_routes_fd = ns->local_routes_fd;
 	opts.previous = ns->filter_bpf;
@@ -287,7 +284,7 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 	if (!ret)
 		ret = plan_update(ns, ir, &u);
 	if (ret >= 0)
-		ret = make_table(ns, next, &ir, u, file.id, &bt, err);
+		ret = make_table(ns, next, ir, u, file.id, &bt, err);
 	xlate_ir_free(ir);
 	saved = bf_job_join(&saving);
 	if (!ret && u && !saved)

@@ -100,13 +100,10 @@ static struct bf_bpf_table *update(struct bf_bpf_table *bt, struct tbl *cur, str
 	*planned = bf_update_plan(bt, cur->t, next->ir, &u);
 	if (*planned)
 		return NULL;
-	nbt = bf_update_table(u, bt->id + 1000, next->ir);
-	if (nbt) {
-		next->ir = NULL;
-		if (bf_update_apply(u) || bf_update_finish(u)) {
-			bf_bpf_table_free(nbt);
-			nbt = NULL;
-		}
+	nbt = bf_update_table(u, bt->id + 1000);
+	if (nbt && (bf_update_apply(u) || bf_update_finish(u))) {
+		bf_bpf_table_free(nbt);
+		nbt = NULL;
 	}
 	bf_update_free(u);
 	return nbt;
