@@ -58,12 +58,27 @@ static uint32_t run_size(const struct xlate_ir *ir, uint32_t start, uint32_t n)
 		   0;
 }
 
-/* The table's hashed runs as built: from the records its chains kept. */
-static int built_runs(const struct bf_bpf_table *bt, const struct xlate_ir *ir, struct bf_layout *l)
+/* Each rule's offset in t, and t's size after them: to free. */
+static uint32_t *rule_offsets(const struct xlate_table *t)
+{
+	uint32_t *off = malloc((t->num_entries + 1) * sizeof(*off)), i, at = 0;
+
+	for (i = 0; off && i < t->num_entries; i++) {
+		off[i] = at;
+		at += xlate_entry_at(t, at)->next_offset;
+	}
+	if (off)
+		off[t->num_entries] = at;
+	return off;
+}
+
+/* The hashed runs of bt as built (its table's rules at off, n of them): from its chains' records. */
+static int built_runs(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n,
+		      struct bf_layout *l)
 {
 	unsigned int h, i, k;
 
-	l->build_entries = ir->num_rules;
+	l->build_entries = n;
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		const struct bf_runs_trie *t = &bt->tries[h];
 
@@ -73,7 +88,7 @@ static int built_runs(const struct bf_bpf_table *bt, const struct xlate_ir *ir, 
 
 			/* a run that repeats a key: each change would have to look past it */
 			if (!(rec->run & BF_RUN_HASHED) || rec->prefix < 0 ||
-			    rec->nr_keys != rec->n)
+			    rec->nr_keys != rec->n || rec->start + rec->n > n)
 				continue;
 			for (k = 0; k < l->nr_runs && !r; k++)
 				if (l->runs[k].start == rec->start)
@@ -87,9 +102,9 @@ static int built_runs(const struct bf_bpf_table *bt, const struct xlate_ir *ir, 
 				*r = (struct bf_run_layout){
 					.build_first = rec->start,
 					.build_n = rec->n,
-					.build_offset = ir->rules[rec->start].offset,
-					.build_size = run_size(ir, rec->start, rec->n),
-					.size = run_size(ir, rec->start, rec->n),
+					.build_offset = off[rec->start],
+					.build_size = off[rec->start + rec->n] - off[rec->start],
+					.size = off[rec->start + rec->n] - off[rec->start],
 					.start = rec->start,
 					.n = rec->n,
 					.field = rec->field,
@@ -109,8 +124,12 @@ static int cmp_run(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The current layout, copied (pos as it is, or each rule in its build slot). */
-static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const struct xlate_ir *ir)
+/*
+ * The current layout, copied (pos as it is, or each rule in its build slot);
+ * off: the offsets of the n rules of the table in force.
+ */
+static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const uint32_t *off,
+					uint32_t n)
 {
 	struct bf_layout *l = calloc(1, sizeof(*l));
 	uint32_t k, t;
@@ -124,7 +143,7 @@ static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const str
 			memcpy(l->runs, bt->layout->runs, l->nr_runs * sizeof(*l->runs));
 		for (k = 0; l->runs && k < l->nr_runs; k++)
 			l->runs[k].pos = NULL;
-	} else if (built_runs(bt, ir, l)) {
+	} else if (built_runs(bt, off, n, l)) {
 		bf_layout_free(l);
 		return NULL;
 	}
@@ -229,19 +248,27 @@ static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, 
 }
 
 /*
- * The rules after cur's last run, and as many at next's end, are the same
- * (else 1): checked from the end first, a rule appended after a run is
- * found without walking the run.
+ * The rules after the last run of cur (its rules at off), and as many at
+ * next's end, are alike (else 1): checked from the end, and before cur is
+ * decoded, a rule appended after a run is found cheaply. Alike, not the
+ * same: a jump's target is not compared, nor its kind, which
+ * match_rules() compares.
  */
-static int same_tail(const struct xlate_ir *cur, const struct xlate_ir *next,
-		     const struct bf_layout *l)
+static int same_tail(const struct xlate_table *cur, const uint32_t *off,
+		     const struct xlate_ir *next, const struct bf_layout *l)
 {
 	const struct bf_run_layout *last = l->nr_runs ? &l->runs[l->nr_runs - 1] : NULL;
-	uint32_t end = last ? last->start + last->n : 0, i = cur->num_rules, j = next->num_rules;
+	uint32_t end = last ? last->start + last->n : 0, i = cur->num_entries, j = next->num_rules;
+	struct xlate_rule x;
 
-	while (i > end)
-		if (!j || !same_rule(&cur->rules[--i], &next->rules[--j]))
+	while (i > end) {
+		if (!j)
 			return 1;
+		x = next->rules[--j];
+		x.entry = xlate_entry_at(cur, off[--i]);
+		if (!same_rule(&x, &next->rules[j]))
+			return 1;
+	}
 	return 0;
 }
 
@@ -454,21 +481,18 @@ static bool room(const struct bf_update *u, const struct bf_layout *old)
 	return true;
 }
 
-static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next)
+/* u's edits and next's layout (u->layout, from a copy of old's). 0, 1 (none), or -errno. */
+static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
+		const struct bf_layout *old)
 {
 	uint32_t slots = u->bt->maps.bank_elems * BF_COUNTERS_PER_ELEM, k;
-	struct bf_layout *old = current_layout(u->bt, cur);
 	uint32_t *map = malloc((cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
 	unsigned char *used = NULL;
 	unsigned int dropped = 0;
-	int ret;
+	int ret = map ? 0 : -ENOMEM;
 
-	u->layout = current_layout(u->bt, cur);
-	ret = old && map && u->layout ? 0 : -ENOMEM;
 	if (map) /* a jump into a run's middle, or anything unset, matches nothing */
 		memset(map, 0xff, (cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
-	if (!ret)
-		ret = same_tail(cur, next, old);
 	if (!ret)
 		ret = match_rules(cur, next, u->layout, map);
 	for (k = 0; !ret && k < u->layout->nr_runs; k++) {
@@ -498,14 +522,15 @@ static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xl
 	}
 	free(used);
 	free(map);
-	bf_layout_free(old);
 	return ret;
 }
 
 int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 		   const struct xlate_ir *next_ir, struct bf_update **out)
 {
+	struct bf_layout *old = NULL;
 	struct xlate_ir *cur_ir = NULL;
+	uint32_t *off = NULL;
 	struct bf_update *u;
 	int ret;
 
@@ -517,11 +542,20 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 	u->bt = bt;
 	u->gen = bt->layout ? bt->layout->gen : 0;
 	u->next_rules = next_ir->num_rules;
+	off = rule_offsets(cur);
+	if (off) {
+		old = current_layout(bt, off, cur->num_entries);
+		u->layout = current_layout(bt, off, cur->num_entries);
+	}
+	ret = old && u->layout ? same_tail(cur, off, next_ir, old) : -ENOMEM;
 	/* decoded again rather than kept: 176 bytes a rule, 0.3 ms per 10,000 */
-	ret = xlate_ir_build(cur, &cur_ir);
 	if (!ret)
-		ret = plan(u, cur_ir, next_ir);
+		ret = xlate_ir_build(cur, &cur_ir);
+	if (!ret)
+		ret = plan(u, cur_ir, next_ir, old);
 	xlate_ir_free(cur_ir);
+	bf_layout_free(old);
+	free(off);
 	if (ret) {
 		bf_update_free(u);
 		return ret;

@@ -53,7 +53,7 @@ static bool has_current(const struct bf_netns *ns)
 	return ns->filter && ns->filter_bpf;
 }
 
-/* The two parts of a state file into path (kind-id if path is NULL), or nothing if transient. */
+/* The n parts of a state file into path (kind-id if path is NULL), or nothing if transient. */
 static int save(const char *path, const char *kind, uint32_t id, const char *magic,
 		const struct iovec *parts, int n)
 {
