@@ -648,10 +648,12 @@ int bf_update_apply(struct bf_update *u)
 	uint32_t next = u->gen + 1, key = 0;
 	int ret = zero_bank(u);
 
-	for (; !ret && u->applied < u->nr_edits; u->applied++) {
+	while (!ret && u->applied < u->nr_edits) {
 		const struct edit *e = &u->edits[u->applied];
 
 		ret = write_edit(u, e, e->value | live(u->applied < u->nr_added ? next : u->gen));
+		if (!ret)
+			u->applied++;
 	}
 	/* the switch: packets from now on see next's entries and count in its bank */
 	if (!ret && bpf_map_update_elem(u->bt->maps.gen_fd, &key, &next, BPF_ANY))
