@@ -97,38 +97,32 @@ bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
 	return !rest || !memcmp(&other, rest, sizeof(other));
 }
 
-static unsigned int run_length(const struct xlate_ir *ir, unsigned int start,
-			       enum bf_run_field field)
+unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
+			   const struct xlate_rule *first, enum bf_run_field field, bool one_len)
 {
-	const struct xlate_rule *first = &ir->rules[start];
-	uint32_t addr, mask;
-	struct ipt_ip rest;
+	uint32_t addr, mask, first_mask;
+	struct ipt_ip rest, other;
 	unsigned int n;
 
 	if (!bf_run_fits(first, first, field, NULL))
 		return 0;
-	bf_run_split(&first->entry->ip, field, &addr, &mask, &rest);
-	for (n = 1; start + n < ir->num_rules; n++)
-		if (!bf_run_fits(first, &ir->rules[start + n], field, &rest))
+	bf_run_split(&first->entry->ip, field, &addr, &first_mask, &rest);
+	for (n = 0; start + n < ir->num_rules; n++) {
+		const struct xlate_rule *r = &ir->rules[start + n];
+
+		if (!bf_run_fits(first, r, field, &rest))
 			break;
+		bf_run_split(&r->entry->ip, field, &addr, &mask, &other);
+		if (one_len && mask != first_mask)
+			break;
+	}
 	return n;
 }
 
-/* The run of ir from start on, on field, has prefixes of one length. */
-static bool one_length(const struct xlate_ir *ir, unsigned int start, unsigned int n,
-		       enum bf_run_field field)
+static unsigned int run_length(const struct xlate_ir *ir, unsigned int start,
+			       enum bf_run_field field)
 {
-	uint32_t addr, mask, first_mask;
-	struct ipt_ip rest;
-	unsigned int i;
-
-	bf_run_split(&ir->rules[start].entry->ip, field, &addr, &first_mask, &rest);
-	for (i = 1; i < n; i++) {
-		bf_run_split(&ir->rules[start + i].entry->ip, field, &addr, &mask, &rest);
-		if (mask != first_mask)
-			return false;
-	}
-	return true;
+	return bf_run_extent(ir, start, &ir->rules[start], field, false);
 }
 
 bool bf_ir_has_hashed_run(const struct xlate_ir *ir)
@@ -140,7 +134,8 @@ bool bf_ir_has_hashed_run(const struct xlate_ir *ir)
 
 		for (field = BF_RUN_SRC; field <= BF_RUN_DST; field++) {
 			n = run_length(ir, i, field);
-			if (n >= BF_RUN_MIN && one_length(ir, i, n, field))
+			if (n >= BF_RUN_MIN &&
+			    bf_run_extent(ir, i, &ir->rules[i], field, true) == n)
 				return true;
 			if (n > longest)
 				longest = n;

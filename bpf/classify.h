@@ -45,6 +45,13 @@ enum bf_run_field { BF_RUN_SRC, BF_RUN_DST };
  */
 bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
 		 enum bf_run_field field, const struct ipt_ip *rest);
+/*
+ * How many rules of ir from start on fit the address run that first (not
+ * necessarily among them) begins on field; with one_len, only while their
+ * prefixes have first's length.
+ */
+unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
+			   const struct xlate_rule *first, enum bf_run_field field, bool one_len);
 /* r's address and mask on field (host order), and the rest of its ipt_ip. */
 void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
 		  struct ipt_ip *rest);

@@ -131,23 +131,17 @@ static int cmp_run(const void *a, const void *b)
 static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const uint32_t *off,
 					uint32_t n)
 {
-	struct bf_layout *l = calloc(1, sizeof(*l));
+	struct bf_layout *l;
 	uint32_t k, t;
 
-	if (!l)
-		return NULL;
-	if (bt->layout) {
-		*l = *bt->layout;
-		l->runs = calloc(l->nr_runs ? l->nr_runs : 1, sizeof(*l->runs));
-		if (l->runs)
-			memcpy(l->runs, bt->layout->runs, l->nr_runs * sizeof(*l->runs));
-		for (k = 0; l->runs && k < l->nr_runs; k++)
-			l->runs[k].pos = NULL;
-	} else if (built_runs(bt, off, n, l)) {
+	if (bt->layout)
+		return bf_layout_dup(bt->layout);
+	l = calloc(1, sizeof(*l));
+	if (!l || built_runs(bt, off, n, l)) {
 		bf_layout_free(l);
 		return NULL;
 	}
-	for (k = 0; l->runs && k < l->nr_runs; k++) {
+	for (k = 0; k < l->nr_runs; k++) {
 		struct bf_run_layout *r = &l->runs[k];
 
 		r->pos = malloc((r->n ? r->n : 1) * sizeof(uint32_t));
@@ -156,11 +150,7 @@ static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const uin
 			return NULL;
 		}
 		for (t = 0; t < r->n; t++)
-			r->pos[t] = bt->layout ? bt->layout->runs[k].pos[t] : t;
-	}
-	if (!l->runs && (bt->layout || l->nr_runs)) {
-		bf_layout_free(l);
-		return NULL;
+			r->pos[t] = t;
 	}
 	if (l->nr_runs)
 		qsort(l->runs, l->nr_runs, sizeof(*l->runs), cmp_run);
@@ -181,26 +171,6 @@ static bool same_rule(const struct xlate_rule *a, const struct xlate_rule *b)
 	return !memcmp(x->elems, y->elems, end - sizeof(*x));
 }
 
-/* How many rules of next from j on the run r of cur (first: its first rule) holds now. */
-static uint32_t run_extent(const struct xlate_ir *next, uint32_t j, const struct xlate_rule *first,
-			   const struct bf_run_layout *r)
-{
-	uint32_t addr, mask, first_mask, m;
-	struct ipt_ip rest, other;
-
-	bf_run_split(&first->entry->ip, r->field, &addr, &first_mask, &rest);
-	for (m = 0; j + m < next->num_rules; m++) {
-		const struct xlate_rule *x = &next->rules[j + m];
-
-		if (!bf_run_fits(first, x, r->field, &rest))
-			break;
-		bf_run_split(&x->entry->ip, r->field, &addr, &mask, &other);
-		if (mask != first_mask)
-			break;
-	}
-	return m;
-}
-
 /*
  * Walk cur and next together: the same rules in order, but for the runs'.
  * map[i]: the index in next of cur's rule i (a run's first rule: the run's
@@ -214,7 +184,8 @@ static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, 
 	while (i < cur->num_rules) {
 		if (k < l->nr_runs && i == l->runs[k].start) {
 			struct bf_run_layout *r = &l->runs[k++];
-			uint32_t m = run_extent(next, j, &cur->rules[i], r);
+			/* the same prefix length: the run's keys are of that length */
+			uint32_t m = bf_run_extent(next, j, &cur->rules[i], r->field, true);
 
 			if (m < BF_RUN_MIN)
 				return 1;
@@ -543,10 +514,8 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 	u->gen = bt->layout ? bt->layout->gen : 0;
 	u->next_rules = next_ir->num_rules;
 	off = rule_offsets(cur);
-	if (off) {
-		old = current_layout(bt, off, cur->num_entries);
-		u->layout = current_layout(bt, off, cur->num_entries);
-	}
+	old = off ? current_layout(bt, off, cur->num_entries) : NULL;
+	u->layout = old ? bf_layout_dup(old) : NULL;
 	ret = old && u->layout ? same_tail(cur, off, next_ir, old) : -ENOMEM;
 	/* decoded again rather than kept: 176 bytes a rule, 0.3 ms per 10,000 */
 	if (!ret)

@@ -34,6 +34,32 @@ uint32_t bf_layout_offset(const struct bf_layout *l, uint32_t off)
 	return now;
 }
 
+struct bf_layout *bf_layout_dup(const struct bf_layout *l)
+{
+	struct bf_layout *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	*d = *l;
+	d->nr_runs = 0;
+	d->runs = calloc(l->nr_runs ? l->nr_runs : 1, sizeof(*d->runs));
+	for (; d->runs && d->nr_runs < l->nr_runs; d->nr_runs++) {
+		const struct bf_run_layout *r = &l->runs[d->nr_runs];
+		uint32_t *pos = malloc((r->n ? r->n : 1) * sizeof(*pos));
+
+		if (!pos)
+			break;
+		memcpy(pos, r->pos, r->n * sizeof(*pos));
+		d->runs[d->nr_runs] = *r;
+		d->runs[d->nr_runs].pos = pos;
+	}
+	if (!d->runs || d->nr_runs != l->nr_runs) {
+		bf_layout_free(d);
+		return NULL;
+	}
+	return d;
+}
+
 void bf_layout_free(struct bf_layout *l)
 {
 	uint32_t k;

@@ -39,6 +39,8 @@ uint32_t bf_layout_slot(const struct bf_layout *l, uint32_t i);
 /* The offset now of the rule the programs name by its build offset (l NULL: off). */
 uint32_t bf_layout_offset(const struct bf_layout *l, uint32_t off);
 
+/* A copy of l (its own pos arrays), or NULL (no memory). */
+struct bf_layout *bf_layout_dup(const struct bf_layout *l);
 void bf_layout_free(struct bf_layout *l);
 
 /* As bytes for the saved state: a buffer to free, or NULL (no memory). */

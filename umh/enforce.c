@@ -179,10 +179,13 @@ static int put_in_force(struct bf_netns *ns, int sockfd, const struct bf_bpf_tab
 	return ret;
 }
 
-/* The replaced programs: let them finish, hand their counts back, free them. */
-static void retire(struct bf_bpf_table *bt, struct xt_counters *old)
+/*
+ * The replaced programs (or, after a data update u, their generation): let
+ * them finish, hand their counts back, free the table object.
+ */
+static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old)
 {
-	/* the old programs may still run on other CPUs */
+	/* the old programs (or generation) may still run on other CPUs */
 	bool done = bf_wait_programs() == 0;
 
 	if (!done)
@@ -191,7 +194,10 @@ static void retire(struct bf_bpf_table *bt, struct xt_counters *old)
 	bf_events_drain();
 	if (old && add_counters(bt, old))
 		bf_err("cannot read the replaced table's counters");
-	if (done)
+	if (u && bf_update_finish(u))
+		bf_err("cannot clean the address runs' entries up after an update");
+	/* after a data update, the programs in force keep their maps */
+	if (done && !u)
 		bf_bpf_table_recycle(bt);
 	bf_bpf_table_free(bt);
 }
@@ -202,20 +208,6 @@ static void unpersist(struct bf_netns *ns, struct bf_bpf_table *bt)
 	bf_persist_prune(ns, ns->filter_bpf ? ns->filter_bpf->id : 0);
 	if (!bf_state_save(NULL, 0))
 		bf_state_prune();
-	bf_bpf_table_free(bt);
-}
-
-/* Once the old generation's programs are done: its counters, its entries cleaned up. */
-static void retire_generation(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old)
-{
-	if (bf_wait_programs())
-		bf_err("cannot wait for running programs: counters may miss packets");
-	bf_events_drain();
-	if (old && add_counters(bt, old))
-		bf_err("cannot read the replaced table's counters");
-	if (bf_update_finish(u))
-		bf_err("cannot clean the address runs' entries up after an update");
-	/* the programs in force stay, with their maps: nothing to recycle */
 	bf_bpf_table_free(bt);
 }
 
@@ -301,13 +293,11 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		bf_update_free(u);
 		return ret;
 	}
-	if (u) {
+	if (u)
 		bf_dbg("netns %llu: table %u put in force by a data update of table %u",
 		       (unsigned long long)ns->cookie, bt->id, ns->filter_bpf->id);
-		retire_generation(ns->filter_bpf, u, old);
-	} else if (ns->filter_bpf) {
-		retire(ns->filter_bpf, old);
-	}
+	if (ns->filter_bpf)
+		retire(ns->filter_bpf, u, old);
 	bf_update_free(u);
 	ns->filter_bpf = bt;
 	/* a table is in force: no pending one needs a socket of the netns kept */

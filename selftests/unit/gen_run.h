@@ -41,6 +41,23 @@ static inline int run(struct bf_bpf_table *bt, const struct pkt_spec *spec, uint
 	return 0;
 }
 
+/* The kernel's id of the map (program) at fd, 0 if none. */
+static inline uint32_t map_id(int fd)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_map_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+static inline uint32_t prog_id(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
 /* How load_and_run() loads: NULL, or a test's own maps. */
 static const struct bf_load_opts *load_opts;
 

@@ -37,14 +37,6 @@ static unsigned int map_loads(int fd, uint32_t map_id)
 	return found;
 }
 
-static uint32_t map_id(int fd)
-{
-	struct bpf_map_info info = { 0 };
-	uint32_t len = sizeof(info);
-
-	return bpf_map_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
 /*
  * OUTPUT: -p udp -j ACCEPT; -p icmp -j ACCEPT; -j C1 .. -j C<FAR_CHAINS>;
  * policy DROP. Each Ck (-p tcp -j RETURN; RETURN) comes after 256 rules of

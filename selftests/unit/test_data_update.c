@@ -82,14 +82,6 @@ static uint64_t *pkts(struct bf_bpf_table *bt, unsigned int n)
 	return p;
 }
 
-static uint32_t prog_id(int fd)
-{
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info);
-
-	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
 /* Replace bt's table cur by next with a data update: the new table object, or NULL. */
 static struct bf_bpf_table *update(struct bf_bpf_table *bt, struct tbl *cur, struct tbl *next,
 				   int *planned)
