@@ -295,6 +295,7 @@ static int stage_fill(struct bf_class_maps *m)
 static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		     struct bf_runs_trie *keep)
 {
+	unsigned int nr_trie, nr_hashed;
 	int ret;
 
 	if (same_trie(m, prev)) {
@@ -302,12 +303,18 @@ static int make_trie(struct bf_class_maps *m, const struct bf_runs_trie *prev,
 		ret = take_over(prev->fd, m->runs_fd);
 		if (!ret)
 			ret = take_over(prev->hashed_fd, m->hashed_fd);
+		nr_trie = prev->nr_trie;
+		nr_hashed = prev->nr_hashed;
 	} else {
 		ret = stage_fill(m);
+		nr_trie = m->trie_count;
+		nr_hashed = m->hashed_count;
 	}
 	if (ret || !keep)
 		return ret;
 	bf_runs_trie_release(keep);
+	keep->nr_trie = nr_trie;
+	keep->nr_hashed = nr_hashed;
 	keep->fd = m->runs_fd < 0 ? -1 : fcntl(m->runs_fd, F_DUPFD_CLOEXEC, 0);
 	keep->hashed_fd = m->hashed_fd < 0 ? -1 : fcntl(m->hashed_fd, F_DUPFD_CLOEXEC, 0);
 	if ((m->runs_fd >= 0 && keep->fd < 0) || (m->hashed_fd >= 0 && keep->hashed_fd < 0)) {

@@ -135,6 +135,7 @@ struct bf_runs_trie {
 	unsigned int nr_records;
 	int fd; /* the trie; -1: none */
 	int hashed_fd; /* the hash map; -1: none */
+	unsigned int nr_trie, nr_hashed; /* the entries each holds */
 };
 
 void bf_runs_trie_release(struct bf_runs_trie *t);

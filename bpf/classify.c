@@ -125,7 +125,7 @@ static unsigned int run_length(const struct xlate_ir *ir, unsigned int start,
 	return bf_run_extent(ir, start, &ir->rules[start], field, false);
 }
 
-bool bf_ir_has_hashed_run(const struct xlate_ir *ir)
+bool bf_ir_has_address_run(const struct xlate_ir *ir)
 {
 	unsigned int i = 0, n, field;
 
@@ -134,8 +134,7 @@ bool bf_ir_has_hashed_run(const struct xlate_ir *ir)
 
 		for (field = BF_RUN_SRC; field <= BF_RUN_DST; field++) {
 			n = run_length(ir, i, field);
-			if (n >= BF_RUN_MIN &&
-			    bf_run_extent(ir, i, &ir->rules[i], field, true) == n)
+			if (n >= BF_RUN_MIN)
 				return true;
 			if (n > longest)
 				longest = n;
@@ -324,7 +323,7 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
 	bf_gen_map_lookup(g, memo->prefix < 0 ? g->cls->runs_fd : g->cls->hashed_fd, RUN_KEY, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
-	if (memo->prefix >= 0 && g->maps->gen_fd >= 0) {
+	if (g->maps->gen_fd >= 0) {
 		/* an entry of another generation's table: none (odd: its bit shifted up) */
 		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_PARITY));
 		bf_emit(p, BF_MOV64_REG(BF_R2, BF_R8));
@@ -402,7 +401,8 @@ static int address_run(struct bf_gen *g, unsigned int start, struct bf_run_memo 
 	 * finds the address's, and fills in a fifth of a trie's time.
 	 */
 	memo->prefix = common_prefix(src);
-	memo->run = g->cls->next_run++ | (memo->prefix < 0 ? 0 : BF_RUN_HASHED);
+	/* from 1: a layout names no run by 0 (bpf/layout.h) */
+	memo->run = ++g->cls->next_run | (memo->prefix < 0 ? 0 : BF_RUN_HASHED);
 	first = g->cls->nr_run_keys;
 	ret = bf_class_maps_want_runs(g->cls, g->out, memo->prefix >= 0);
 	if (!ret)

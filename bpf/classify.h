@@ -31,7 +31,10 @@ int bf_classify_run(struct bf_gen *g, unsigned int start);
  * An address run's entry is in the table of generation g if it has
  * BF_RUN_LIVE_EVEN (g even) or BF_RUN_LIVE_ODD (g odd): a data update adds
  * and removes entries for the next generation only (bpf/data_update.c).
- * Positions in address runs stay below them.
+ * An entry of another generation is no match; in a trie, a data update adds
+ * or removes only prefixes that nest with no other, so no shorter prefix of
+ * the run would have matched either. Positions in address runs stay below
+ * them.
  */
 #define BF_RUN_LIVE_EVEN 0x40000000u
 #define BF_RUN_LIVE_ODD 0x20000000u
@@ -55,8 +58,8 @@ unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
 /* r's address and mask on field (host order), and the rest of its ipt_ip. */
 void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
 		  struct ipt_ip *rest);
-/* Whether ir has an address run whose prefixes all have one length. */
-bool bf_ir_has_hashed_run(const struct xlate_ir *ir);
+/* Whether ir has an address run (rules it has may be long enough to be one). */
+bool bf_ir_has_address_run(const struct xlate_ir *ir);
 
 /*
  * Whether r can be a rule of the run that first begins: ACCEPT and DROP

@@ -12,8 +12,9 @@
 #include "counters_map.h"
 #include "data_update.h"
 #include "layout.h"
+#include "prefix_set.h"
 
-/* An entry of a chain's hash map to write: added (live in the next generation) or dropped. */
+/* An entry of a chain's runs map to write: added (live in the next generation) or dropped. */
 struct edit {
 	unsigned int hook;
 	struct bf_run_key key;
@@ -30,9 +31,10 @@ struct bf_update {
 	unsigned int applied; /* edits written by bf_update_apply() */
 };
 
-/* A run rule's key for the run's lookup: address, verdict and where it counts. */
+/* A run rule's key for the run's lookup: prefix, verdict and where it counts. */
 struct run_key {
 	uint32_t addr; /* host order */
+	uint32_t len;
 	uint32_t flags; /* BF_RUN_ACCEPT */
 	uint32_t pos;
 	uint32_t taken; /* found again in next */
@@ -42,7 +44,9 @@ static int cmp_key(const void *a, const void *b)
 {
 	const struct run_key *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->len < y->len ? -1 : x->len > y->len;
 }
 
 static uint32_t live(uint32_t gen)
@@ -72,7 +76,7 @@ static uint32_t *rule_offsets(const struct xlate_table *t)
 	return off;
 }
 
-/* The hashed runs of bt as built (its table's rules at off, n of them): from its chains' records. */
+/* The address runs of bt as built (its table's rules at off, n of them): from its chains' records. */
 static int built_runs(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n,
 		      struct bf_layout *l)
 {
@@ -87,8 +91,7 @@ static int built_runs(const struct bf_bpf_table *bt, const uint32_t *off, uint32
 			struct bf_run_layout *r = NULL, *more;
 
 			/* a run that repeats a key: each change would have to look past it */
-			if (!(rec->run & BF_RUN_HASHED) || rec->prefix < 0 ||
-			    rec->nr_keys != rec->n || rec->start + rec->n > n)
+			if (rec->nr_keys != rec->n || rec->start + rec->n > n)
 				continue;
 			for (k = 0; k < l->nr_runs && !r; k++)
 				if (l->runs[k].start == rec->start)
@@ -184,8 +187,9 @@ static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, 
 	while (i < cur->num_rules) {
 		if (k < l->nr_runs && i == l->runs[k].start) {
 			struct bf_run_layout *r = &l->runs[k++];
-			/* the same prefix length: the run's keys are of that length */
-			uint32_t m = bf_run_extent(next, j, &cur->rules[i], r->field, true);
+			/* a hashed run's keys are all of its one prefix length */
+			uint32_t m =
+				bf_run_extent(next, j, &cur->rules[i], r->field, r->prefix >= 0);
 
 			if (m < BF_RUN_MIN)
 				return 1;
@@ -249,6 +253,7 @@ static void rule_key(const struct xlate_rule *x, const struct bf_run_layout *r, 
 	struct ipt_ip rest;
 
 	bf_run_split(&x->entry->ip, r->field, &k->addr, &mask, &rest);
+	k->len = bf_prefix_len(mask);
 	k->flags = x->action == XLATE_ACCEPT ? BF_RUN_ACCEPT : 0;
 	k->taken = 0;
 }
@@ -268,7 +273,7 @@ static int add_edit(struct bf_update *u, const struct bf_run_layout *r, const st
 		u->edits = more;
 		u->edits[u->nr_edits++] = (struct edit){
 			.hook = h,
-			.key = { .prefixlen = 32 + (uint32_t)r->prefix,
+			.key = { .prefixlen = 32 + k->len,
 				 .run = r->run_ids[h],
 				 .addr = htonl(k->addr) },
 			.value = k->pos | k->flags,
@@ -310,18 +315,23 @@ static int new_keys_differ(const struct xlate_ir *next, const struct bf_run_layo
 			rule_key(&next->rules[r->start + t], r, &keys[n++]);
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	for (t = 1; t < n && !ret; t++)
-		ret = keys[t].addr == keys[t - 1].addr;
+		ret = !cmp_key(&keys[t], &keys[t - 1]);
 	free(keys);
 	return ret;
 }
 
-/* Whether a rule of cur's run r holds key k: it is in the run's map. 0, 1 or -errno. */
+/*
+ * Whether a rule of cur's hashed run r holds key k: it is in the run's map.
+ * 0, 1 or -errno. (A trie run's keys are checked by changes_apart().)
+ */
 static int in_map(const struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k)
 {
-	struct bf_run_key key = { .prefixlen = 32 + (uint32_t)r->prefix, .addr = htonl(k->addr) };
+	struct bf_run_key key = { .prefixlen = 32 + k->len, .addr = htonl(k->addr) };
 	unsigned int h;
 	uint32_t value;
 
+	if (r->prefix < 0)
+		return 0;
 	for (h = 0; h < NF_INET_NUMHOOKS && !r->run_ids[h]; h++)
 		;
 	if (h == NF_INET_NUMHOOKS)
@@ -334,7 +344,58 @@ static int in_map(const struct bf_update *u, const struct bf_run_layout *r, cons
 
 static bool same_key(const struct run_key *a, const struct run_key *b)
 {
-	return a->addr == b->addr && a->flags == b->flags;
+	return a->addr == b->addr && a->len == b->len && a->flags == b->flags;
+}
+
+/* Whether k's prefix, which set holds, nests with no other of set's. */
+static bool alone(const struct bf_prefix_set *set, const struct run_key *k)
+{
+	struct bf_prefix p = { k->addr, k->len };
+
+	return bf_prefix_set_nesting(set, &p, 1) == 1;
+}
+
+/*
+ * In a trie run, each prefix's entry holds the earliest rule among it and
+ * the prefixes holding it, and an entry not live in a packet's generation
+ * is no match, not the next shorter prefix's: so a prefix added or dropped
+ * must nest with no other of cur's run (keys, n) or of next's new keys
+ * (r's rules without a slot). 0, or 1: one does.
+ */
+static int changes_apart(const struct xlate_ir *next, const struct run_key *keys, uint32_t n,
+			 const struct bf_run_layout *r)
+{
+	struct bf_prefix *e = malloc((n + r->n + 1) * sizeof(*e));
+	struct bf_prefix_set set;
+	uint32_t i, m = 0;
+	int ret = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		e[m++] = (struct bf_prefix){ keys[i].addr, keys[i].len };
+	for (i = 0; i < r->n; i++) {
+		struct run_key k;
+
+		if (r->pos[i] != UINT32_MAX)
+			continue;
+		rule_key(&next->rules[r->start + i], r, &k);
+		e[m++] = (struct bf_prefix){ k.addr, k.len };
+	}
+	bf_prefix_set_init(&set, e, m);
+	/* each prefix changed nests with itself only (a new one made twice: with two) */
+	for (i = 0; i < n && !ret; i++)
+		ret = !keys[i].taken && !alone(&set, &keys[i]);
+	for (i = 0; i < r->n && !ret; i++) {
+		struct run_key k;
+
+		if (r->pos[i] != UINT32_MAX)
+			continue;
+		rule_key(&next->rules[r->start + i], r, &k);
+		ret = !alone(&set, &k);
+	}
+	free(e);
+	return ret;
 }
 
 /* Rules dropped at once before a kept one that the walk of diff_run() looks past. */
@@ -352,7 +413,7 @@ static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struc
 		    const struct bf_run_layout *old, struct bf_run_layout *r)
 {
 	struct run_key *keys = malloc((old->n ? old->n : 1) * sizeof(*keys)), k;
-	uint32_t i = 0, j, d;
+	uint32_t i = 0, j, d, kept = 0;
 	int ret = 0;
 
 	if (!keys)
@@ -376,10 +437,13 @@ static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struc
 		i += d;
 		keys[i].taken = 1;
 		r->pos[j] = keys[i++].pos;
+		kept++;
 	}
 	for (j = 0; j < old->n && !ret; j++)
 		if (!keys[j].taken)
 			ret = add_edit(u, old, &keys[j]);
+	if (!ret && r->prefix < 0 && (kept != old->n || kept != r->n))
+		ret = changes_apart(next, keys, old->n, r);
 	free(keys);
 	return ret ? ret : new_keys_differ(next, r);
 }
@@ -430,23 +494,49 @@ static int order_edits(struct bf_update *u, unsigned int nr_dropped)
 	return 0;
 }
 
-/* Whether each chain's hash map has room for the added entries beside the dropped. */
-static bool room(const struct bf_update *u, const struct bf_layout *old)
+/* The map of a chain's runs that holds key: the hash map or the trie. */
+static int map_of(const struct bf_runs_trie *t, const struct bf_run_key *key)
 {
-	unsigned int h, k, i;
+	return key->run & BF_RUN_HASHED ? t->hashed_fd : t->fd;
+}
+
+/* How many entries u adds (adds) or drops in chain h's hash map (hashed) or trie. */
+static unsigned int edits_in(const struct bf_update *u, unsigned int h, bool hashed, bool adds)
+{
+	unsigned int i = adds ? 0 : u->nr_added, end = adds ? u->nr_added : u->nr_edits, n = 0;
+
+	for (; i < end; i++)
+		n += u->edits[i].hook == h && !(u->edits[i].key.run & BF_RUN_HASHED) == !hashed;
+	return n;
+}
+
+/*
+ * Whether u can edit fd, a map of count entries, of chain h's hash map
+ * (hashed) or trie: it is there (a restored table's are not) and has room
+ * for the added entries beside the dropped.
+ */
+static bool editable(const struct bf_update *u, unsigned int h, bool hashed, int fd,
+		     unsigned int count)
+{
+	unsigned int more = edits_in(u, h, hashed, true);
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (!more && !edits_in(u, h, hashed, false))
+		return true;
+	return fd >= 0 && !bpf_map_get_info_by_fd(fd, &info, &len) &&
+	       count + more <= info.max_entries;
+}
+
+static bool room(const struct bf_update *u)
+{
+	unsigned int h;
 
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
-		struct bpf_map_info info = { 0 };
-		uint32_t len = sizeof(info), count = 0;
-		int fd = u->bt->tries[h].hashed_fd;
+		const struct bf_runs_trie *t = &u->bt->tries[h];
 
-		for (k = 0; k < old->nr_runs; k++)
-			count += old->runs[k].run_ids[h] ? old->runs[k].n : 0;
-		for (i = 0; i < u->nr_added; i++)
-			count += u->edits[i].hook == h;
-		if (!count)
-			continue;
-		if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) || count > info.max_entries)
+		if (!editable(u, h, true, t->hashed_fd, t->nr_hashed) ||
+		    !editable(u, h, false, t->fd, t->nr_trie))
 			return false;
 	}
 	return true;
@@ -484,7 +574,7 @@ static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xl
 	}
 	if (!ret)
 		ret = order_edits(u, dropped);
-	if (!ret && !room(u, old))
+	if (!ret && !room(u))
 		ret = 1;
 	if (!ret) {
 		u->layout->gen = u->gen + 1;
@@ -563,9 +653,16 @@ struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id)
 	     dup_fd(m->local_routes_fd, &nbt->maps.local_routes_fd) &
 	     dup_fd(m->parts_fd, &nbt->maps.parts_fd) & dup_fd(m->gen_fd, &nbt->maps.gen_fd);
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		const struct bf_runs_trie *t = &bt->tries[h];
+		struct bf_runs_trie *nt = &nbt->tries[h];
+
 		ok &= dup_fd(bt->prog_fds[h], &nbt->prog_fds[h]);
-		/* only the hash maps: no later table shares entries with this one */
-		ok &= dup_fd(bt->tries[h].hashed_fd, &nbt->tries[h].hashed_fd);
+		/* the maps without their entries' record: no later table shares them */
+		ok &= dup_fd(t->hashed_fd, &nt->hashed_fd) & dup_fd(t->fd, &nt->fd);
+		nt->nr_hashed =
+			t->nr_hashed + edits_in(u, h, true, true) - edits_in(u, h, true, false);
+		nt->nr_trie =
+			t->nr_trie + edits_in(u, h, false, true) - edits_in(u, h, false, false);
 	}
 	if (!ok) {
 		bf_bpf_table_free(nbt);
@@ -578,14 +675,14 @@ struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id)
 
 static int write_edit(const struct bf_update *u, const struct edit *e, uint32_t value)
 {
-	int fd = u->bt->tries[e->hook].hashed_fd;
+	int fd = map_of(&u->bt->tries[e->hook], &e->key);
 
 	return bpf_map_update_elem(fd, &e->key, &value, BPF_ANY) ? -errno : 0;
 }
 
 static int delete_edit(const struct bf_update *u, const struct edit *e)
 {
-	int fd = u->bt->tries[e->hook].hashed_fd;
+	int fd = map_of(&u->bt->tries[e->hook], &e->key);
 
 	return bpf_map_delete_elem(fd, &e->key) && errno != ENOENT ? -errno : 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Data updates: a replacement that changes only which rules the hashed
- * address runs hold (a ban added to or lifted from a fail2ban chain), or
+ * Data updates: a replacement that changes only which rules the address
+ * runs hold (a ban added to or lifted from a fail2ban chain; in a run of
+ * several prefix lengths, a prefix that nests with no other of the run), or
  * nothing but counters (iptables -Z), changes map entries and keeps the
  * programs: no generation, verification or load.
  *
@@ -27,8 +28,9 @@ struct bf_update;
 
 /*
  * Plan replacing cur, whose programs are bt's, by the table whose rules are
- * next: 0 and *out if it differs from cur only in the rules of bt's hashed
- * address runs, 1 if it does not (a full replacement is needed), or -errno.
+ * next: 0 and *out if it differs from cur only in the rules of bt's address
+ * runs as data updates allow, 1 if it does not (a full replacement is
+ * needed), or -errno.
  */
 int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 		   const struct xlate_ir *next, struct bf_update **out);

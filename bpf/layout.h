@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Where a table's rules count, once data updates (data_update.h) changed its
- * hashed address runs under programs generated for an earlier table (the
+ * address runs under programs generated for an earlier table (the
  * build): the programs name counter slots and rule offsets of the build.
  * A rule outside the runs keeps its build slot; a run's rule has the slot
  * its entry names (kept while the rule stays, given when it is added). No
@@ -21,7 +21,7 @@ struct bf_run_layout {
 	uint32_t build_size; /* its entries' bytes in the build */
 	uint32_t start, n, size; /* its rules now, and their bytes */
 	int32_t field, prefix; /* the address it looks up (enum bf_run_field), its length */
-	uint32_t run_ids[NF_INET_NUMHOOKS]; /* its id in each chain's hash map; 0: none */
+	uint32_t run_ids[NF_INET_NUMHOOKS]; /* its id in each chain's runs map; 0: none */
 	uint32_t *pos; /* [n]: each rule's slot, less build_first */
 };
 

@@ -126,7 +126,7 @@ static int create_maps(struct bf_bpf_table *bt, const struct xlate_ir *ir, bool 
 	char name[BPF_OBJ_NAME_LEN];
 
 	bt->maps.bank_elems = bt->num_counters ? BF_COUNTERS_ELEMS(bt->num_counters) : 1;
-	if (bf_ir_has_hashed_run(ir)) {
+	if (bf_ir_has_address_run(ir)) {
 		/* two banks, each with an element to spare for rules data updates add */
 		bt->maps.bank_elems++;
 		bf_obj_name(name, bt->name, "gen");

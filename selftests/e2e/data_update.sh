@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Data updates (bpf/data_update.h): bans added to and lifted from a
-# fail2ban-like chain, and iptables -Z, change map entries, not programs.
+# fail2ban-like chain, prefixes apart from the others added to and deleted
+# from a blocklist of several prefix lengths, and iptables -Z, change map
+# entries, not programs.
 # Checked by the programs' ids (the same before and after), by real packets
 # and per-rule counters, across a daemon restart, and against a change that
 # needs new programs.
@@ -19,7 +21,14 @@ restore="$BF_OBJTREE/scripts/iptables-bpfilter-restore"
 work=$(mktemp -d)
 bf_veth_peer || exit 1
 
-prog_ids() { bpftool prog show | awk '/name filter_/ { print $1 }' | sort | tr '\n' ' '; }
+# the ids of the programs this daemon pinned (in this sandbox's bpffs):
+# another test's daemon may load programs meanwhile
+prog_ids() {
+	local pin
+	for pin in /sys/fs/bpf/bpfilter/ns-*/t*/prog_*; do
+		[ -e "$pin" ] && bpftool prog show pinned "$pin" | awk -F: 'NR == 1 { print $1 }'
+	done | sort -u | tr '\n' ' '
+}
 
 # packets and bytes of rule N of chain C
 bf_bytes() { "$ipt" -L "$1" -n -v -x --line-numbers | awk -v n="$2" '$1 == n { print $3 }'; }
@@ -105,6 +114,46 @@ bf_check "... the peer is still rejected" ping_fails
 bf_check "... and counted" test "$(bf_pkts f2b 1)" = 2
 "$ipt" -D f2b -s 10.99.0.2/32 -j REJECT --reject-with icmp-port-unreachable
 bf_check "... a ban lifted after it: the peer is let in" ping_ok
+
+# A blocklist of /24s and /32s (an LPM trie): a prefix that nests with no
+# other is added and dropped as data; one that holds or lies in another
+# changes what the other's entry must answer, and needs new programs.
+awk 'BEGIN { print "*filter"; print ":INPUT ACCEPT [0:0]"; print ":cidr - [0:0]"
+	print "-A INPUT -p icmp -j cidr"
+	for (i = 1; i <= 20; i++) {
+		printf "-A cidr -s 198.51.%d.0/24 -j DROP\n", i
+		printf "-A cidr -s 203.0.113.%d/32 -j DROP\n", i
+	}
+	print "COMMIT" }' >"$work/cidr"
+bf_check "a blocklist of /24s and /32s is applied" "$restore" <"$work/cidr"
+ids=$(prog_ids)
+bf_check "... the peer is let in" ping_ok
+
+"$ipt" -I cidr 3 -s 10.99.0.0/24 -j DROP
+bf_check "a /24 holding the peer, apart from the others: the same programs" \
+	test "$(prog_ids)" = "$ids"
+bf_check "... the peer is dropped" ping_fails
+bf_check "... counted on the new rule" test "$(bf_pkts cidr 3)" = 1
+
+"$ipt" -I cidr 1 -s 10.99.0.2/32 -j ACCEPT
+bf_check "a /32 inside that /24: new programs" test "$(prog_ids)" != "$ids"
+ids=$(prog_ids)
+bf_check "... the first match lets the peer in" ping_ok
+bf_check "... counted on the /32" test "$(bf_pkts cidr 1)" = 1
+bf_check "... not on the /24" test "$(bf_pkts cidr 4)" = 1
+
+"$ipt" -D cidr 1
+bf_check "the /32 deleted: new programs again" test "$(prog_ids)" != "$ids"
+bf_check "... the /24 drops the peer again" ping_fails
+"$ipt" -D cidr 3
+ids=$(prog_ids)
+"$ipt" -I cidr 41 -s 10.99.0.0/16 -j DROP
+bf_check "the /24 deleted, a /16 added last: the same programs" test "$(prog_ids)" = "$ids"
+bf_check "... the peer is dropped" ping_fails
+bf_check "... counted on the /16" test "$(bf_pkts cidr 41)" = 1
+"$ipt" -D cidr -s 10.99.0.0/16 -j DROP
+bf_check "... deleted: the same programs" test "$(prog_ids)" = "$ids"
+bf_check "... the peer is let in" ping_ok
 
 bf_daemon_stop
 grep -q . "$BF_LOG" && sed 's/^/# daemon: /' "$BF_LOG"

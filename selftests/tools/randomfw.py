@@ -6,9 +6,9 @@
   randomfw.py send SEED N [big]    send N crafted IPv4 packets (run as root)
   randomfw.py edits SEED big       print iptables commands (one per line, without
                                    "iptables") that change the rules' address
-                                   runs of one prefix length as fail2ban
-                                   changes its chain: repeated addresses
-                                   deleted, then bans inserted and lifted
+                                   runs as fail2ban changes its chain:
+                                   repeated prefixes deleted, then bans
+                                   inserted and lifted
 
 "big" adds long runs of address rules (blocklist-like, of one prefix
 length or overlapping and shadowing prefixes, mixed verdicts) that bpfilter
@@ -163,9 +163,9 @@ def address_run(r, chain, runs=None):
         verdict = r.choice(["DROP", "DROP", "ACCEPT"])
         out.append("-A %s %s %s %s/%d%s -j %s" % (chain, common, field, a, length,
                                                 comment(comments, i), verdict))
-    if runs is not None and len(lengths) == 1:
+    if runs is not None:
         runs.append({"chain": chain, "rules": out, "common": common, "field": field,
-                     "pool": pool, "length": lengths[0]})
+                     "pool": pool, "lengths": lengths})
     return out
 
 
@@ -210,7 +210,7 @@ def tuple_run(r, chain):
 
 
 def rules(seed, big=False, runs=None):
-    """The ruleset; runs, if a list, receives its address runs of one prefix length."""
+    """The ruleset; runs, if a list, receives its address runs."""
     r = random.Random(seed)
     users = ["U%d" % i for i in range(r.randint(0, 4))]
     out = ["*filter"]
@@ -235,24 +235,37 @@ def rules(seed, big=False, runs=None):
     return "\n".join(out) + "\n"
 
 
+def prefix_key(addr, length):
+    """A prefix as the kernel keeps it: the address without its host bits."""
+    a = struct.unpack("!I", socket.inet_aton(addr))[0]
+    return (a & ((0xffffffff << (32 - length)) & 0xffffffff), length)
+
+
 def run_edits(r, run):
-    """Commands on one address run: its repeated addresses deleted, then changes."""
+    """Commands on one address run: its repeated prefixes deleted, then changes.
+
+    In a run of several prefix lengths, a prefix added or deleted often holds
+    or lies in another (bpfilter then reloads its programs), and sometimes
+    nests with none (bpfilter changes the trie's entries)."""
     chain, start, rules_ = run["chain"], run["start"], list(run["rules"])
     out = []
-    addr = lambda rule: rule.split(run["field"] + " ")[1].split("/")[0]
-    # a repeated address never matches: fail2ban never adds one
+
+    def key(rule):
+        addr, length = rule.split(run["field"] + " ")[1].split()[0].split("/")
+        return prefix_key(addr, int(length))
+    # a repeated prefix never matches: fail2ban never adds one
     for i in reversed(range(len(rules_))):
-        a = addr(rules_[i])
-        if a in [addr(x) for x in rules_[:i]]:
+        if key(rules_[i]) in [key(x) for x in rules_[:i]]:
             out.append("-D %s %d" % (chain, start + i))
             del rules_[i]
     for _ in range(r.randint(4, 10)):
-        present = {addr(x) for x in rules_}
-        free = [a for a in run["pool"] if a not in present]
+        present = {key(x) for x in rules_}
+        length = r.choice(run["lengths"])
+        free = [a for a in run["pool"] if prefix_key(a, length) not in present]
         if free and (r.random() < 0.6 or len(rules_) <= 33):
             at = r.randint(0, len(rules_))
             rule = "%s %s %s/%d -j %s" % (run["common"], run["field"], r.choice(free),
-                                          run["length"], r.choice(["DROP", "ACCEPT"]))
+                                          length, r.choice(["DROP", "ACCEPT"]))
             out.append("-I %s %d %s" % (chain, start + at, rule.strip()))
             rules_.insert(at, "-A %s %s" % (chain, rule.strip()))
         else:

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Data updates (bpf/data_update.h) on crafted packets (BPF_PROG_TEST_RUN):
- * bans added to and lifted from a run of /32 rules change the entries of
- * the programs loaded for an earlier table, and every rule counts where the
- * kernel would: the old table's counts stay with it, the new one starts at
- * zero, each rule keeps its own.
+ * bans added to and lifted from a run of /32 rules (a hash map), or of /24
+ * and /32 rules (a trie), change the entries of the programs loaded for an
+ * earlier table, and every rule counts where the kernel would: the old
+ * table's counts stay with it, the new one starts at zero, each rule keeps
+ * its own.
  */
 #include <bpf/libbpf.h>
 
@@ -22,9 +23,26 @@ struct tbl {
 	struct xlate_ir *ir;
 };
 
+/* Bans from BAN24 on are /24s: BAN24 + k is 10.9.k.0/24 (k from 1). */
+#define BAN24 1000
+/* Bans from IN2 on are /32s in the /24 of BAN24 + 2: IN2 + k is 10.9.2.k. */
+#define IN2 2000
+
+/* The address of ban (a /32 if it is below BAN24: 10.9.0.<ban>) and its mask. */
+static const char *ban_prefix(unsigned int ban, char *addr, size_t len)
+{
+	if (ban >= IN2)
+		snprintf(addr, len, "10.9.2.%u", ban - IN2);
+	else if (ban >= BAN24)
+		snprintf(addr, len, "10.9.%u.0", ban - BAN24);
+	else
+		snprintf(addr, len, "10.9.0.%u", ban);
+	return ban >= BAN24 && ban < IN2 ? "255.255.255.0" : "255.255.255.255";
+}
+
 /*
- * OUTPUT: -s 10.9.0.<ban[i]> -j DROP for each ban, then extra[] (ACCEPT
- * rules for protocols, outside the run), then -j ACCEPT; policy DROP.
+ * OUTPUT: -s <ban[i]> -j DROP for each ban, then extra[] (ACCEPT rules for
+ * protocols, outside the run), then -j ACCEPT; policy DROP.
  */
 static int make(struct tbl *x, const unsigned int *ban, unsigned int n, unsigned int extra)
 {
@@ -34,10 +52,9 @@ static int make(struct tbl *x, const unsigned int *ban, unsigned int n, unsigned
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		struct ipt_ip ip;
+		const char *mask = ban_prefix(ban[i], addr, sizeof(addr));
+		struct ipt_ip ip = ip_of(addr, mask, 0, 0);
 
-		snprintf(addr, sizeof(addr), "10.9.0.%u", ban[i]);
-		ip = ip_of(addr, "255.255.255.255", 0, 0);
 		blob_verdict(&x->b, &ip, DROP);
 	}
 	for (i = 0; i < extra; i++) {
@@ -57,13 +74,14 @@ static void drop(struct tbl *x)
 	xlate_table_free(x->t);
 }
 
-static uint32_t verdict_of(struct bf_bpf_table *bt, unsigned int src)
+/* The verdict on a packet from ban's address (BAN24 + k: 10.9.k.0). */
+static uint32_t verdict_of(struct bf_bpf_table *bt, unsigned int ban)
 {
 	char addr[32];
 	struct pkt_spec p = udp53;
 	uint32_t v = 0;
 
-	snprintf(addr, sizeof(addr), "10.9.0.%u", src);
+	ban_prefix(ban, addr, sizeof(addr));
 	p.src = addr;
 	return run(bt, &p, &v) ? 0xffff : v;
 }
@@ -82,18 +100,39 @@ static uint64_t *pkts(struct bf_bpf_table *bt, unsigned int n)
 	return p;
 }
 
-/* Replace bt's table cur by next with a data update: the new table object, or NULL. */
+/*
+ * Replace bt's table cur by next with a data update, up to its switch (*u:
+ * the update, not finished): the new table object, or NULL.
+ */
+static struct bf_bpf_table *switch_to(struct bf_bpf_table *bt, struct tbl *cur, struct tbl *next,
+				      int *planned, struct bf_update **u)
+{
+	struct bf_bpf_table *nbt = NULL;
+
+	*u = NULL;
+	*planned = bf_update_plan(bt, cur->t, next->ir, u);
+	if (*planned)
+		return NULL;
+	nbt = bf_update_table(*u, bt->id + 1000);
+	if (nbt && bf_update_apply(*u)) {
+		bf_bpf_table_free(nbt);
+		nbt = NULL;
+	}
+	if (!nbt) {
+		bf_update_free(*u);
+		*u = NULL;
+	}
+	return nbt;
+}
+
+/* The same, finished. */
 static struct bf_bpf_table *update(struct bf_bpf_table *bt, struct tbl *cur, struct tbl *next,
 				   int *planned)
 {
-	struct bf_bpf_table *nbt = NULL;
-	struct bf_update *u = NULL;
+	struct bf_update *u;
+	struct bf_bpf_table *nbt = switch_to(bt, cur, next, planned, &u);
 
-	*planned = bf_update_plan(bt, cur->t, next->ir, &u);
-	if (*planned)
-		return NULL;
-	nbt = bf_update_table(u, bt->id + 1000);
-	if (nbt && (bf_update_apply(u) || bf_update_finish(u))) {
+	if (nbt && bf_update_finish(u)) {
 		bf_bpf_table_free(nbt);
 		nbt = NULL;
 	}
@@ -198,6 +237,66 @@ TEST(changes_outside_runs_need_new_programs)
 	drop(&a);
 	drop(&b);
 	drop(&c);
+}
+
+TEST(prefixes_apart_from_the_others_change_a_trie)
+{
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	struct xlate_error err = { 0 };
+	struct bf_bpf_table *bt = NULL, *nbt;
+	unsigned int ban[BANS], n = bans_from(ban, 1);
+	struct bf_update *u;
+	uint64_t *p;
+	int planned;
+
+	/* /32s of 10.9.0.0/24, then 10.9.1.0/24 and 10.9.2.0/24 */
+	ban[10] = BAN24 + 1;
+	ban[20] = BAN24 + 2;
+	ASSERT_EQ(0, make(&a, ban, n, 0));
+	ASSERT_EQ(0, bf_bpf_table_load(a.t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	ASSERT_LE(0, bt->maps.gen_fd) TH_LOG("a run of /24s and /32s: counter banks too");
+	EXPECT_EQ(NF_ACCEPT, verdict_of(bt, BAN24 + 3));
+
+	/* 10.9.0.6 lifted, 10.9.3.0/24 banned in its place: both apart from the others */
+	ban[5] = BAN24 + 3;
+	ASSERT_EQ(0, make(&b, ban, n, 0));
+	nbt = switch_to(bt, &a, &b, &planned, &u);
+	ASSERT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt);
+	EXPECT_EQ(prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]),
+		  prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
+	/* switched, not finished: both tables' entries are in the trie */
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3)) TH_LOG("10.9.3.0 in the new /24");
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, 6)) TH_LOG("10.9.0.6's entry is the old table's");
+	ASSERT_EQ(0, bf_update_finish(u));
+	bf_update_free(u);
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, 6));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 9)) TH_LOG("10.9.2.9 in a /24 kept");
+	p = pkts(nbt, b.t->num_entries);
+	EXPECT_EQ(2, p[2 + 5]) TH_LOG("the new /24 counts in a slot of its own");
+	EXPECT_EQ(1, p[2 + 20]);
+	EXPECT_EQ(2, p[2 + BANS]) TH_LOG("the rule after the run: 10.9.0.6 accepted");
+	free(p);
+
+	/* a /32 inside 10.9.2.0/24, whose entry would then answer for it */
+	ban[30] = IN2 + 5;
+	ASSERT_EQ(0, make(&c, ban, n, 0));
+	EXPECT_EQ(NULL, update(nbt, &b, &c, &planned));
+	EXPECT_EQ(1, planned) TH_LOG("a prefix inside another one of the run");
+	/* 10.9.2.0/24 lifted and 10.9.2.5 banned: the trie holds both for a while */
+	ban[30] = 31;
+	ban[20] = IN2 + 5;
+	ASSERT_EQ(0, make(&d, ban, n, 0));
+	EXPECT_EQ(NULL, update(nbt, &b, &d, &planned));
+	EXPECT_EQ(1, planned) TH_LOG("a prefix inside one lifted at once");
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 9)) TH_LOG("the table in force did not change");
+	bf_bpf_table_free(nbt);
+	bf_bpf_table_free(bt);
+	drop(&a);
+	drop(&b);
+	drop(&c);
+	drop(&d);
 }
 
 TEST(layouts_are_saved_and_read_back)
