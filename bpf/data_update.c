@@ -510,10 +510,26 @@ static unsigned int edits_in(const struct bf_update *u, unsigned int h, bool has
 	return n;
 }
 
+/* Whether a run of u's layout is in chain h's hash map (hashed) or trie. */
+static bool has_runs(const struct bf_update *u, unsigned int h, bool hashed)
+{
+	uint32_t k;
+
+	for (k = 0; k < u->layout->nr_runs; k++) {
+		uint32_t id = u->layout->runs[k].run_ids[h];
+
+		if (id && !(id & BF_RUN_HASHED) == !hashed)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Whether u can edit fd, a map of count entries, of chain h's hash map
- * (hashed) or trie: it is there (a restored table's are not) and has room
- * for the added entries beside the dropped.
+ * (hashed) or trie: it is there and has room for the added entries beside
+ * the dropped. A restored table's maps are not (not pinned): then not even
+ * a change of counters alone, whose switch of generations would bring to
+ * light what an update cut short left in them.
  */
 static bool editable(const struct bf_update *u, unsigned int h, bool hashed, int fd,
 		     unsigned int count)
@@ -522,7 +538,7 @@ static bool editable(const struct bf_update *u, unsigned int h, bool hashed, int
 	struct bpf_map_info info = { 0 };
 	uint32_t len = sizeof(info);
 
-	if (!more && !edits_in(u, h, hashed, false))
+	if (!more && !has_runs(u, h, hashed))
 		return true;
 	return fd >= 0 && !bpf_map_get_info_by_fd(fd, &info, &len) &&
 	       count + more <= info.max_entries;

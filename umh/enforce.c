@@ -180,11 +180,15 @@ static int put_in_force(struct bf_netns *ns, int sockfd, const struct bf_bpf_tab
 }
 
 /*
- * The replaced programs (or, after a data update u, their generation): let
- * them finish, hand their counts back, free the table object.
+ * The replaced programs (or, after a data update u to next, their
+ * generation): let them finish, hand their counts back, free the table
+ * object.
  */
-static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old)
+static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old,
+		   struct bf_bpf_table *next)
 {
+	unsigned int h;
+
 	/* the old programs (or generation) may still run on other CPUs */
 	bool done = bf_wait_programs() == 0;
 
@@ -194,8 +198,12 @@ static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_count
 	bf_events_drain();
 	if (old && add_counters(bt, old))
 		bf_err("cannot read the replaced table's counters");
-	if (u && bf_update_finish(u))
+	if (u && bf_update_finish(u)) {
 		bf_err("cannot clean the address runs' entries up after an update");
+		/* entries live in one generation only: no more data updates of them */
+		for (h = 0; h < NF_INET_NUMHOOKS; h++)
+			bf_runs_trie_release(&next->tries[h]);
+	}
 	/* after a data update, the programs in force keep their maps */
 	if (done && !u)
 		bf_bpf_table_recycle(bt);
@@ -297,7 +305,7 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		bf_dbg("netns %llu: table %u put in force by a data update of table %u",
 		       (unsigned long long)ns->cookie, bt->id, ns->filter_bpf->id);
 	if (ns->filter_bpf)
-		retire(ns->filter_bpf, u, old);
+		retire(ns->filter_bpf, u, old, bt);
 	bf_update_free(u);
 	ns->filter_bpf = bt;
 	/* a table is in force: no pending one needs a socket of the netns kept */
