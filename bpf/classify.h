@@ -58,7 +58,7 @@ unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
 /* r's address and mask on field (host order), and the rest of its ipt_ip. */
 void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
 		  struct ipt_ip *rest);
-/* Whether ir has an address run (rules it has may be long enough to be one). */
+/* Whether ir has rules that make an address run: its table gets counter banks (data_update.h). */
 bool bf_ir_has_address_run(const struct xlate_ir *ir);
 
 /*

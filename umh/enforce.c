@@ -187,10 +187,9 @@ static int put_in_force(struct bf_netns *ns, int sockfd, const struct bf_bpf_tab
 static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_counters *old,
 		   struct bf_bpf_table *next)
 {
-	unsigned int h;
-
 	/* the old programs (or generation) may still run on other CPUs */
 	bool done = bf_wait_programs() == 0;
+	unsigned int h;
 
 	if (!done)
 		bf_err("cannot wait for running programs: counters may miss packets");
