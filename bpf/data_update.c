@@ -347,14 +347,6 @@ static bool same_key(const struct run_key *a, const struct run_key *b)
 	return a->addr == b->addr && a->len == b->len && a->flags == b->flags;
 }
 
-/* Whether k's prefix, which set holds, nests with no other of set's. */
-static bool alone(const struct bf_prefix_set *set, const struct run_key *k)
-{
-	struct bf_prefix p = { k->addr, k->len };
-
-	return bf_prefix_set_nesting(set, &p, 1) == 1;
-}
-
 /*
  * In a trie run, each prefix's entry holds the earliest rule among it and
  * the prefixes holding it, and an entry not live in a packet's generation
@@ -365,35 +357,30 @@ static bool alone(const struct bf_prefix_set *set, const struct run_key *k)
 static int changes_apart(const struct xlate_ir *next, const struct run_key *keys, uint32_t n,
 			 const struct bf_run_layout *r)
 {
-	struct bf_prefix *e = malloc((n + r->n + 1) * sizeof(*e));
+	struct bf_prefix *e = malloc(2 * (n + r->n + 1) * sizeof(*e)), *changed = e + n + r->n;
 	struct bf_prefix_set set;
-	uint32_t i, m = 0;
+	uint32_t i, m = 0, c = 0;
 	int ret = 0;
 
 	if (!e)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		e[m++] = (struct bf_prefix){ keys[i].addr, keys[i].len };
+		if (!keys[i].taken)
+			changed[c++] = e[m - 1];
+	}
 	for (i = 0; i < r->n; i++) {
 		struct run_key k;
 
 		if (r->pos[i] != UINT32_MAX)
 			continue;
 		rule_key(&next->rules[r->start + i], r, &k);
-		e[m++] = (struct bf_prefix){ k.addr, k.len };
+		e[m++] = changed[c++] = (struct bf_prefix){ k.addr, k.len };
 	}
 	bf_prefix_set_init(&set, e, m);
 	/* each prefix changed nests with itself only (a new one made twice: with two) */
-	for (i = 0; i < n && !ret; i++)
-		ret = !keys[i].taken && !alone(&set, &keys[i]);
-	for (i = 0; i < r->n && !ret; i++) {
-		struct run_key k;
-
-		if (r->pos[i] != UINT32_MAX)
-			continue;
-		rule_key(&next->rules[r->start + i], r, &k);
-		ret = !alone(&set, &k);
-	}
+	for (i = 0; i < c && !ret; i++)
+		ret = bf_prefix_set_nesting(&set, &changed[i], 1) != 1;
 	free(e);
 	return ret;
 }
