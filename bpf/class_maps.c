@@ -35,11 +35,11 @@ int bf_class_maps_want_runs(struct bf_class_maps *m, struct bf_hook_progs *progs
 	if (hashed && m->hashed_fd < 0)
 		/* a placeholder: the map made for the entries takes its fd */
 		return create(progs, BPF_MAP_TYPE_HASH, "filter_runs_h", sizeof(struct bf_run_key),
-			      sizeof(uint32_t), 1, &m->hashed_fd);
+			      sizeof(struct bf_run_value), 1, &m->hashed_fd);
 	if (!hashed && m->runs_fd < 0)
 		return create(progs, BPF_MAP_TYPE_LPM_TRIE, "filter_runs",
-			      sizeof(struct bf_run_key), sizeof(uint32_t), m->max_entries,
-			      &m->runs_fd);
+			      sizeof(struct bf_run_key), sizeof(struct bf_run_value),
+			      m->max_entries, &m->runs_fd);
 	return 0;
 }
 
@@ -275,7 +275,8 @@ static int stage_fill(struct bf_class_maps *m)
 		unsigned int at = m->run_keys[i].run & BF_RUN_HASHED ? trie + hashed++ : i - hashed;
 
 		m->fill_keys[at] = m->run_keys[i];
-		m->fill_values[at] = m->run_values[i];
+		/* the same in both generations, until a data update */
+		m->fill_values[at].gen[0] = m->fill_values[at].gen[1] = m->run_values[i];
 	}
 	m->trie_count = trie;
 	m->hashed_count = hashed;
@@ -283,7 +284,7 @@ static int stage_fill(struct bf_class_maps *m)
 		return 0;
 	/* with room for the bans data updates add (bpf/data_update.h) */
 	fd = bf_sys_map_create(BPF_MAP_TYPE_HASH, "filter_runs_h", sizeof(struct bf_run_key),
-			       sizeof(uint32_t), hashed + hashed / 8 + 64, NULL);
+			       sizeof(struct bf_run_value), hashed + hashed / 8 + 64, NULL);
 	if (fd < 0)
 		return fd;
 	ret = take_over(fd, m->hashed_fd);

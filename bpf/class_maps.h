@@ -37,6 +37,16 @@ struct bf_run_key {
 	uint32_t addr; /* network order */
 };
 
+/*
+ * Their value: what the table of the even generations, and of the odd ones,
+ * answers for the addresses whose longest prefix in the map is the key's
+ * (the rule found, with BF_RUN_ACCEPT, or BF_RUN_NONE). They differ only
+ * while a data update is under way (bpf/data_update.c).
+ */
+struct bf_run_value {
+	uint32_t gen[2];
+};
+
 /* Values to write into an array map, through its mapping. */
 struct bf_class_write {
 	void *mem; /* the whole array, mapped: size bytes */
@@ -63,7 +73,7 @@ struct bf_run_record {
 struct bf_class_maps {
 	unsigned int max_entries; /* of each map, from the table's size */
 	unsigned int next_run;
-	/* address runs: bf_run_key -> u32 (see classify.c) */
+	/* address runs: bf_run_key -> bf_run_value, staged as one u32 (see classify.c) */
 	int runs_fd; /* LPM trie */
 	int hashed_fd; /* hash map: a placeholder until made */
 	struct bf_run_key *run_keys;
@@ -88,7 +98,7 @@ struct bf_class_maps {
 	struct bf_class_write writes[BF_CLASS_ARRAYS];
 	unsigned int nr_writes;
 	struct bf_run_key *fill_keys; /* the trie's, then the hash map's */
-	uint32_t *fill_values;
+	struct bf_run_value *fill_values;
 	unsigned int trie_count, hashed_count;
 };
 

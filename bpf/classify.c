@@ -269,7 +269,7 @@ static int stage(struct bf_gen *g, const struct run_entry *e, unsigned int count
 					.run = run,
 					.addr = htonl(e[i].addr) };
 
-		ret = bf_class_add_run(g->cls, &k, e[i].value | BF_RUN_LIVE);
+		ret = bf_class_add_run(g->cls, &k, e[i].value);
 	}
 	return ret;
 }
@@ -304,7 +304,7 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
 		       const struct xlate_rule *first)
 {
 	struct bf_prog *p = &g->prog;
-	bf_label none = bf_label_new(p), live = bf_label_new(p);
+	bf_label none = bf_label_new(p);
 
 	bf_gen_ip_match(g, &memo->rest, none);
 	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP,
@@ -322,17 +322,15 @@ static void gen_lookup(struct bf_gen *g, const struct bf_run_memo *memo,
 	bf_emit(p, BF_ST_MEM(BPF_W, BF_FP, RUN_KEY + 4, (int32_t)memo->run));
 	bf_emit(p, BF_STX_MEM(BPF_W, BF_FP, BF_R1, RUN_KEY + 8));
 	bf_gen_map_lookup(g, memo->prefix < 0 ? g->cls->runs_fd : g->cls->hashed_fd, RUN_KEY, none);
-	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
 	if (g->maps->gen_fd >= 0) {
-		/* an entry of another generation's table: none (odd: its bit shifted up) */
+		/* the packet's generation's value: the second one in odd ones */
 		bf_emit(p, BF_LDX_MEM(BPF_W, BF_R1, BF_FP, BF_STK_PARITY));
-		bf_emit(p, BF_MOV64_REG(BF_R2, BF_R8));
-		bf_emit(p, BF_ALU32_REG(BPF_LSH, BF_R2, BF_R1));
-		bf_jmp32_imm(p, BPF_JSET, BF_R2, BF_RUN_LIVE_EVEN, live);
-		bf_jmp(p, none);
-		bf_label_bind(p, live);
+		bf_emit(p, BF_ALU64_IMM(BPF_AND, BF_R1, 1));
+		bf_emit(p, BF_ALU64_IMM(BPF_LSH, BF_R1, 2));
+		bf_emit(p, BF_ALU64_REG(BPF_ADD, BF_R0, BF_R1));
 	}
-	bf_emit(p, BF_ALU32_IMM(BPF_AND, BF_R8, (int32_t)~BF_RUN_LIVE));
+	bf_emit(p, BF_LDX_MEM(BPF_W, BF_R8, BF_R0, 0));
+	bf_jmp32_imm(p, BPF_JEQ, BF_R8, BF_RUN_NONE, none);
 	bf_gen_run_verdict(g, first);
 	bf_label_bind(p, none);
 }

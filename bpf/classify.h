@@ -28,17 +28,11 @@ int bf_classify_run(struct bf_gen *g, unsigned int start);
 #define BF_RUN_ACCEPT 0x80000000u
 #define BF_RUN_POS 0x3fffffffu
 /*
- * An address run's entry is in the table of generation g if it has
- * BF_RUN_LIVE_EVEN (g even) or BF_RUN_LIVE_ODD (g odd): a data update adds
- * and removes entries for the next generation only (bpf/data_update.c).
- * An entry of another generation is no match; in a trie, a data update adds
- * or removes only prefixes that nest with no other, so no shorter prefix of
- * the run would have matched either. Positions in address runs stay below
- * them.
+ * An address run's entry has a value per generation parity (struct
+ * bf_run_value); BF_RUN_NONE in the packet's is no match. Positions and
+ * flags stay below it.
  */
-#define BF_RUN_LIVE_EVEN 0x40000000u
-#define BF_RUN_LIVE_ODD 0x20000000u
-#define BF_RUN_LIVE (BF_RUN_LIVE_EVEN | BF_RUN_LIVE_ODD)
+#define BF_RUN_NONE 0xffffffffu
 
 enum bf_run_field { BF_RUN_SRC, BF_RUN_DST };
 

@@ -12,13 +12,18 @@
 #include "counters_map.h"
 #include "data_update.h"
 #include "layout.h"
-#include "prefix_set.h"
+#include "prefix_diff.h"
 
-/* An entry of a chain's runs map to write: added (live in the next generation) or dropped. */
+/*
+ * An entry of a chain's runs map to write: what the table in force and the
+ * next one answer there (a position with BF_RUN_ACCEPT, or BF_RUN_NONE),
+ * and whether it is new (adds) or goes once the next one is in force (drops).
+ */
 struct edit {
 	unsigned int hook;
 	struct bf_run_key key;
-	uint32_t value; /* position and BF_RUN_ACCEPT, without BF_RUN_LIVE */
+	uint32_t cur, next;
+	bool adds, drops;
 };
 
 struct bf_update {
@@ -27,7 +32,7 @@ struct bf_update {
 	uint32_t gen; /* the current generation; next's is gen + 1 */
 	uint32_t next_rules;
 	struct edit *edits;
-	unsigned int nr_added, nr_edits; /* added ones first */
+	unsigned int nr_edits;
 	unsigned int applied; /* edits written by bf_update_apply() */
 };
 
@@ -47,11 +52,6 @@ static int cmp_key(const void *a, const void *b)
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
 	return x->len < y->len ? -1 : x->len > y->len;
-}
-
-static uint32_t live(uint32_t gen)
-{
-	return gen & 1 ? BF_RUN_LIVE_ODD : BF_RUN_LIVE_EVEN;
 }
 
 /* The bytes of n rules of ir from start on. */
@@ -74,90 +74,6 @@ static uint32_t *rule_offsets(const struct xlate_table *t)
 	if (off)
 		off[t->num_entries] = at;
 	return off;
-}
-
-/* The address runs of bt as built (its table's rules at off, n of them): from its chains' records. */
-static int built_runs(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n,
-		      struct bf_layout *l)
-{
-	unsigned int h, i, k;
-
-	l->build_entries = n;
-	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
-		const struct bf_runs_trie *t = &bt->tries[h];
-
-		for (i = 0; i < t->nr_records; i++) {
-			const struct bf_run_record *rec = &t->records[i];
-			struct bf_run_layout *r = NULL, *more;
-
-			/* a run that repeats a key: each change would have to look past it */
-			if (rec->nr_keys != rec->n || rec->start + rec->n > n)
-				continue;
-			for (k = 0; k < l->nr_runs && !r; k++)
-				if (l->runs[k].start == rec->start)
-					r = &l->runs[k];
-			if (!r) {
-				more = realloc(l->runs, (l->nr_runs + 1) * sizeof(*more));
-				if (!more)
-					return -ENOMEM;
-				l->runs = more;
-				r = &l->runs[l->nr_runs++];
-				*r = (struct bf_run_layout){
-					.build_first = rec->start,
-					.build_n = rec->n,
-					.build_offset = off[rec->start],
-					.build_size = off[rec->start + rec->n] - off[rec->start],
-					.size = off[rec->start + rec->n] - off[rec->start],
-					.start = rec->start,
-					.n = rec->n,
-					.field = rec->field,
-					.prefix = rec->prefix,
-				};
-			}
-			r->run_ids[h] = rec->run;
-		}
-	}
-	return 0;
-}
-
-static int cmp_run(const void *a, const void *b)
-{
-	const struct bf_run_layout *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/*
- * The current layout, copied (pos as it is, or each rule in its build slot);
- * off: the offsets of the n rules of the table in force.
- */
-static struct bf_layout *current_layout(const struct bf_bpf_table *bt, const uint32_t *off,
-					uint32_t n)
-{
-	struct bf_layout *l;
-	uint32_t k, t;
-
-	if (bt->layout)
-		return bf_layout_dup(bt->layout);
-	l = calloc(1, sizeof(*l));
-	if (!l || built_runs(bt, off, n, l)) {
-		bf_layout_free(l);
-		return NULL;
-	}
-	for (k = 0; k < l->nr_runs; k++) {
-		struct bf_run_layout *r = &l->runs[k];
-
-		r->pos = malloc((r->n ? r->n : 1) * sizeof(uint32_t));
-		if (!r->pos) {
-			bf_layout_free(l);
-			return NULL;
-		}
-		for (t = 0; t < r->n; t++)
-			r->pos[t] = t;
-	}
-	if (l->nr_runs)
-		qsort(l->runs, l->nr_runs, sizeof(*l->runs), cmp_run);
-	return l;
 }
 
 /* a and b are the same rule, but for where a jump goes (checked later). */
@@ -258,7 +174,9 @@ static void rule_key(const struct xlate_rule *x, const struct bf_run_layout *r, 
 	k->taken = 0;
 }
 
-static int add_edit(struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k)
+/* The edit of r's entry c in each chain that has the run. */
+static int add_edit(struct bf_update *u, const struct bf_run_layout *r,
+		    const struct bf_prefix_change *c)
 {
 	unsigned int h;
 
@@ -273,13 +191,30 @@ static int add_edit(struct bf_update *u, const struct bf_run_layout *r, const st
 		u->edits = more;
 		u->edits[u->nr_edits++] = (struct edit){
 			.hook = h,
-			.key = { .prefixlen = 32 + k->len,
+			.key = { .prefixlen = 32 + c->len,
 				 .run = r->run_ids[h],
-				 .addr = htonl(k->addr) },
-			.value = k->pos | k->flags,
+				 .addr = htonl(c->addr) },
+			.cur = c->old_answer,
+			.next = c->new_answer,
+			.adds = !c->in_old,
+			.drops = !c->in_new,
 		};
 	}
 	return 0;
+}
+
+/* The edit of a hashed run's entry for k: added with answer, or dropped from answer. */
+static int hashed_edit(struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k,
+		       uint32_t answer, bool adds)
+{
+	struct bf_prefix_change c = { .addr = k->addr,
+				      .len = k->len,
+				      .old_answer = adds ? BF_RUN_NONE : answer,
+				      .new_answer = adds ? answer : BF_RUN_NONE,
+				      .in_old = !adds,
+				      .in_new = adds };
+
+	return add_edit(u, r, &c);
 }
 
 /* Slots no rule of next counts in: all but its rules' outside runs and those kept. */
@@ -322,13 +257,13 @@ static int new_keys_differ(const struct xlate_ir *next, const struct bf_run_layo
 
 /*
  * Whether a rule of cur's hashed run r holds key k: it is in the run's map.
- * 0, 1 or -errno. (A trie run's keys are checked by changes_apart().)
+ * 0, 1 or -errno. (A trie run's keys may be: trie_edits().)
  */
 static int in_map(const struct bf_update *u, const struct bf_run_layout *r, const struct run_key *k)
 {
 	struct bf_run_key key = { .prefixlen = 32 + k->len, .addr = htonl(k->addr) };
+	struct bf_run_value value;
 	unsigned int h;
-	uint32_t value;
 
 	if (r->prefix < 0)
 		return 0;
@@ -347,44 +282,6 @@ static bool same_key(const struct run_key *a, const struct run_key *b)
 	return a->addr == b->addr && a->len == b->len && a->flags == b->flags;
 }
 
-/*
- * In a trie run, each prefix's entry holds the earliest rule among it and
- * the prefixes holding it, and an entry not live in a packet's generation
- * is no match, not the next shorter prefix's: so a prefix added or dropped
- * must nest with no other of cur's run (keys, n) or of next's new keys
- * (r's rules without a slot). 0, or 1: one does.
- */
-static int changes_apart(const struct xlate_ir *next, const struct run_key *keys, uint32_t n,
-			 const struct bf_run_layout *r)
-{
-	struct bf_prefix *e = malloc(2 * (n + r->n + 1) * sizeof(*e)), *changed = e + n + r->n;
-	struct bf_prefix_set set;
-	uint32_t i, m = 0, c = 0;
-	int ret = 0;
-
-	if (!e)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		e[m++] = (struct bf_prefix){ keys[i].addr, keys[i].len };
-		if (!keys[i].taken)
-			changed[c++] = e[m - 1];
-	}
-	for (i = 0; i < r->n; i++) {
-		struct run_key k;
-
-		if (r->pos[i] != UINT32_MAX)
-			continue;
-		rule_key(&next->rules[r->start + i], r, &k);
-		e[m++] = changed[c++] = (struct bf_prefix){ k.addr, k.len };
-	}
-	bf_prefix_set_init(&set, e, m);
-	/* each prefix changed nests with itself only (a new one made twice: with two) */
-	for (i = 0; i < c && !ret; i++)
-		ret = bf_prefix_set_nesting(&set, &changed[i], 1) != 1;
-	free(e);
-	return ret;
-}
-
 /* Rules dropped at once before a kept one that the walk of diff_run() looks past. */
 #define LOOK_PAST 8
 
@@ -393,11 +290,13 @@ static int changes_apart(const struct xlate_ir *next, const struct run_key *keys
  * inserted and deleted one command at a time): a rule of next with the key
  * and verdict of the current rule of cur (or of one of the LOOK_PAST after
  * it, those before dropped) keeps its slot; any other is new (a slot
- * later), and cur's rules not kept are dropped (edits). 1 if a new key is
- * in the map already (its entry would change in place) or twice in next.
+ * later), and cur's rules not kept are dropped (a hashed run's edits; a
+ * trie run's come from trie_edits()); *changed: any was. 1 if a new key is
+ * in a hashed run's map already (its entry would change in place) or
+ * twice in next.
  */
 static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
-		    const struct bf_run_layout *old, struct bf_run_layout *r)
+		    const struct bf_run_layout *old, struct bf_run_layout *r, bool *changed)
 {
 	struct run_key *keys = malloc((old->n ? old->n : 1) * sizeof(*keys)), k;
 	uint32_t i = 0, j, d, kept = 0;
@@ -426,16 +325,16 @@ static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struc
 		r->pos[j] = keys[i++].pos;
 		kept++;
 	}
-	for (j = 0; j < old->n && !ret; j++)
+	/* a trie run's entries are worked out once the new rules have slots */
+	for (j = 0; j < old->n && !ret && r->prefix >= 0; j++)
 		if (!keys[j].taken)
-			ret = add_edit(u, old, &keys[j]);
-	if (!ret && r->prefix < 0 && (kept != old->n || kept != r->n))
-		ret = changes_apart(next, keys, old->n, r);
+			ret = hashed_edit(u, old, &keys[j], keys[j].pos | keys[j].flags, false);
+	*changed = kept != old->n || kept != r->n;
 	free(keys);
 	return ret ? ret : new_keys_differ(next, r);
 }
 
-/* Each rule new in a run: a free slot at or after its run's first, and its edits. */
+/* Each rule new in a run: a free slot at or after its run's first, and a hashed run's edits. */
 static int give_slots(struct bf_update *u, const struct xlate_ir *next, unsigned char *used,
 		      uint32_t slots)
 {
@@ -457,28 +356,49 @@ static int give_slots(struct bf_update *u, const struct xlate_ir *next, unsigned
 				return 1; /* no room left: a full replacement makes some */
 			used[s] = 1;
 			r->pos[t] = s - r->build_first;
+			if (r->prefix < 0)
+				continue; /* trie_edits() */
 			rule_key(&next->rules[r->start + t], r, &key);
-			key.pos = r->pos[t];
-			ret = add_edit(u, r, &key);
+			ret = hashed_edit(u, r, &key, r->pos[t] | key.flags, true);
 		}
 	}
 	return ret;
 }
 
-/* The added edits first: they are written first and undone in reverse. */
-static int order_edits(struct bf_update *u, unsigned int nr_dropped)
+/* The prefixes of ir's run r, each with the rule its entry would name. */
+static struct bf_prefix_rule *prefix_rules(const struct xlate_ir *ir, const struct bf_run_layout *r)
 {
-	unsigned int added = u->nr_edits - nr_dropped;
-	struct edit *e = malloc((u->nr_edits ? u->nr_edits : 1) * sizeof(*e));
+	struct bf_prefix_rule *p = malloc((r->n ? r->n : 1) * sizeof(*p));
+	uint32_t t;
 
-	if (!e)
-		return -ENOMEM;
-	memcpy(e, u->edits + nr_dropped, added * sizeof(*e));
-	memcpy(e + added, u->edits, nr_dropped * sizeof(*e));
-	free(u->edits);
-	u->edits = e;
-	u->nr_added = added;
-	return 0;
+	for (t = 0; p && t < r->n; t++) {
+		struct run_key k;
+
+		rule_key(&ir->rules[r->start + t], r, &k);
+		p[t] = (struct bf_prefix_rule){ k.addr, k.len, r->pos[t] | k.flags };
+	}
+	return p;
+}
+
+/*
+ * The edits of the trie run old of cur that is r in next: the entries whose
+ * answer changes, which a prefix added or dropped may bring about in the
+ * prefixes inside it too.
+ */
+static int trie_edits(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
+		      const struct bf_run_layout *old, const struct bf_run_layout *r)
+{
+	struct bf_prefix_rule *a = prefix_rules(cur, old), *b = prefix_rules(next, r);
+	struct bf_prefix_change *c = NULL;
+	size_t n = 0, i;
+	int ret = a && b ? bf_prefix_diff(a, old->n, b, r->n, &c, &n) : -ENOMEM;
+
+	for (i = 0; !ret && i < n; i++)
+		ret = add_edit(u, r, &c[i]);
+	free(c);
+	free(b);
+	free(a);
+	return ret;
 }
 
 /* The map of a chain's runs that holds key: the hash map or the trie. */
@@ -490,10 +410,14 @@ static int map_of(const struct bf_runs_trie *t, const struct bf_run_key *key)
 /* How many entries u adds (adds) or drops in chain h's hash map (hashed) or trie. */
 static unsigned int edits_in(const struct bf_update *u, unsigned int h, bool hashed, bool adds)
 {
-	unsigned int i = adds ? 0 : u->nr_added, end = adds ? u->nr_added : u->nr_edits, n = 0;
+	unsigned int i, n = 0;
 
-	for (; i < end; i++)
-		n += u->edits[i].hook == h && !(u->edits[i].key.run & BF_RUN_HASHED) == !hashed;
+	for (i = 0; i < u->nr_edits; i++) {
+		const struct edit *e = &u->edits[i];
+
+		n += e->hook == h && !(e->key.run & BF_RUN_HASHED) == !hashed &&
+		     (adds ? e->adds : e->drops);
+	}
 	return n;
 }
 
@@ -545,38 +469,60 @@ static bool room(const struct bf_update *u)
 	return true;
 }
 
+/* Each run's kept slots and hashed edits (diff_run()); changed[k]: run k's rules change. */
+static int diff_runs(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
+		     const struct bf_layout *old, bool *changed)
+{
+	uint32_t k;
+	int ret = 0;
+
+	for (k = 0; !ret && k < u->layout->nr_runs; k++) {
+		struct bf_run_layout *r = &u->layout->runs[k];
+		uint32_t *pos = realloc(r->pos, r->n * sizeof(*pos));
+
+		if (!pos)
+			return -ENOMEM;
+		r->pos = pos;
+		ret = diff_run(u, cur, next, &old->runs[k], r, &changed[k]);
+	}
+	return ret;
+}
+
+/* The edits of the trie runs whose rules change, every rule having its slot. */
+static int diff_tries(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
+		      const struct bf_layout *old, const bool *changed)
+{
+	uint32_t k;
+	int ret = 0;
+
+	for (k = 0; !ret && k < u->layout->nr_runs; k++)
+		if (u->layout->runs[k].prefix < 0 && changed[k])
+			ret = trie_edits(u, cur, next, &old->runs[k], &u->layout->runs[k]);
+	return ret;
+}
+
 /* u's edits and next's layout (u->layout, from a copy of old's). 0, 1 (none), or -errno. */
 static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
 		const struct bf_layout *old)
 {
-	uint32_t slots = u->bt->maps.bank_elems * BF_COUNTERS_PER_ELEM, k;
+	uint32_t slots = u->bt->maps.bank_elems * BF_COUNTERS_PER_ELEM;
 	uint32_t *map = malloc((cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
+	bool *changed = calloc(u->layout->nr_runs + 1, sizeof(*changed));
 	unsigned char *used = NULL;
-	unsigned int dropped = 0;
-	int ret = map ? 0 : -ENOMEM;
+	int ret = map && changed ? 0 : -ENOMEM;
 
 	if (map) /* a jump into a run's middle, or anything unset, matches nothing */
 		memset(map, 0xff, (cur->num_rules ? cur->num_rules : 1) * sizeof(*map));
 	if (!ret)
 		ret = match_rules(cur, next, u->layout, map);
-	for (k = 0; !ret && k < u->layout->nr_runs; k++) {
-		struct bf_run_layout *r = &u->layout->runs[k];
-		uint32_t *pos = realloc(r->pos, r->n * sizeof(*pos));
-
-		if (!pos) {
-			ret = -ENOMEM;
-			break;
-		}
-		r->pos = pos;
-		ret = diff_run(u, cur, next, &old->runs[k], r);
-	}
+	if (!ret)
+		ret = diff_runs(u, cur, next, old, changed);
 	if (!ret) {
-		dropped = u->nr_edits;
 		used = free_slots(old, u->layout, slots);
 		ret = used ? give_slots(u, next, used, slots) : -ENOMEM;
 	}
 	if (!ret)
-		ret = order_edits(u, dropped);
+		ret = diff_tries(u, cur, next, old, changed);
 	if (!ret && !room(u))
 		ret = 1;
 	if (!ret) {
@@ -584,6 +530,7 @@ static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xl
 		u->layout->bank_elems = u->bt->maps.bank_elems;
 		u->layout->table_id = u->bt->maps.table_id;
 	}
+	free(changed);
 	free(used);
 	free(map);
 	return ret;
@@ -607,7 +554,7 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 	u->gen = bt->layout ? bt->layout->gen : 0;
 	u->next_rules = next_ir->num_rules;
 	off = rule_offsets(cur);
-	old = off ? current_layout(bt, off, cur->num_entries) : NULL;
+	old = off ? bf_layout_current(bt, off, cur->num_entries) : NULL;
 	u->layout = old ? bf_layout_dup(old) : NULL;
 	ret = old && u->layout ? same_tail(cur, off, next_ir, old) : -ENOMEM;
 	/* decoded again rather than kept: 176 bytes a rule, 0.3 ms per 10,000 */
@@ -676,11 +623,15 @@ struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id)
 	return nbt;
 }
 
-static int write_edit(const struct bf_update *u, const struct edit *e, uint32_t value)
+/* Write e's entry: cur for the packets of u's generation, next for the next one's. */
+static int write_edit(const struct bf_update *u, const struct edit *e, uint32_t cur, uint32_t next)
 {
 	int fd = map_of(&u->bt->tries[e->hook], &e->key);
+	struct bf_run_value v;
 
-	return bpf_map_update_elem(fd, &e->key, &value, BPF_ANY) ? -errno : 0;
+	v.gen[u->gen & 1] = cur;
+	v.gen[(u->gen + 1) & 1] = next;
+	return bpf_map_update_elem(fd, &e->key, &v, BPF_ANY) ? -errno : 0;
 }
 
 static int delete_edit(const struct bf_update *u, const struct edit *e)
@@ -690,16 +641,16 @@ static int delete_edit(const struct bf_update *u, const struct edit *e)
 	return bpf_map_delete_elem(fd, &e->key) && errno != ENOENT ? -errno : 0;
 }
 
-/* Undo the edits written: added ones deleted, dropped ones live again in both. */
+/* Undo the edits written: new entries deleted, the others the current table's again. */
 static void undo(struct bf_update *u)
 {
 	while (u->applied) {
 		const struct edit *e = &u->edits[--u->applied];
 
-		if (u->applied < u->nr_added)
+		if (e->adds)
 			delete_edit(u, e);
 		else
-			write_edit(u, e, e->value | BF_RUN_LIVE);
+			write_edit(u, e, e->cur, e->cur);
 	}
 }
 
@@ -712,6 +663,14 @@ static int zero_bank(const struct bf_update *u)
 				    m->bank_elems);
 }
 
+/*
+ * Each entry written whole (a map update replaces the element), with the
+ * current generation's value as it was: the packets of the current
+ * generation see the table in force until the switch, whichever entries
+ * are written, and those of the next the next table whole, which a
+ * dropped entry holds until it is deleted: the entry of the next longer
+ * prefix left then has its value.
+ */
 int bf_update_apply(struct bf_update *u)
 {
 	uint32_t next = u->gen + 1, key = 0;
@@ -720,7 +679,7 @@ int bf_update_apply(struct bf_update *u)
 	while (!ret && u->applied < u->nr_edits) {
 		const struct edit *e = &u->edits[u->applied];
 
-		ret = write_edit(u, e, e->value | live(u->applied < u->nr_added ? next : u->gen));
+		ret = write_edit(u, e, e->cur, e->next);
 		if (!ret)
 			u->applied++;
 	}
@@ -740,8 +699,7 @@ int bf_update_finish(struct bf_update *u)
 	for (i = 0; i < u->nr_edits; i++) {
 		const struct edit *e = &u->edits[i];
 
-		err = i < u->nr_added ? write_edit(u, e, e->value | BF_RUN_LIVE) :
-					delete_edit(u, e);
+		err = e->drops ? delete_edit(u, e) : write_edit(u, e, e->next, e->next);
 		if (err && !ret)
 			ret = err;
 	}

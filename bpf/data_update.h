@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Data updates: a replacement that changes only which rules the address
- * runs hold (a ban added to or lifted from a fail2ban chain; in a run of
- * several prefix lengths, a prefix that nests with no other of the run), or
- * nothing but counters (iptables -Z), changes map entries and keeps the
- * programs: no generation, verification or load.
+ * runs hold (a ban added to or lifted from a fail2ban chain, a prefix added
+ * to or deleted from a blocklist), or nothing but counters (iptables -Z),
+ * changes map entries and keeps the programs: no generation, verification
+ * or load.
  *
  * Atomic and exact as a replacement, by generations: the programs of a table
  * with counter banks (codegen.h) read the generation once per packet, count
- * in its bank, and see the run entries live in it (classify.h,
- * BF_RUN_LIVE_*). An update zeroes the other bank, adds the next table's
- * new entries live in the next generation only and marks the ones it drops
- * live in the current one only, then makes the next generation current (one
+ * in its bank, and read the run entries' value for it (class_maps.h,
+ * struct bf_run_value). An update zeroes the other bank, writes the entries
+ * that change with the next table's values for the next generation and the
+ * current ones for the current, then makes the next generation current (one
  * store): each packet sees one table or the other, whole. Once the programs
  * that began in the old generation are done (a grace period), its bank holds
- * the old table's final counters, and the entries are made live in both or
- * deleted.
+ * the old table's final counters, and the entries take the new values for
+ * both or are deleted.
  */
 #ifndef BPFILTER_BPF_DATA_UPDATE_H
 #define BPFILTER_BPF_DATA_UPDATE_H
@@ -40,7 +40,7 @@ const struct bf_layout *bf_update_layout(const struct bf_update *u);
 struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id);
 /* Write next's entries and make its generation current: 0, or -errno and nothing changed. */
 int bf_update_apply(struct bf_update *u);
-/* Once the old generation's programs are done: entries live in both or deleted. */
+/* Once the old generation's programs are done: entries the new table's in both, or deleted. */
 int bf_update_finish(struct bf_update *u);
 void bf_update_free(struct bf_update *u);
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* loader.h first: glibc's network headers must come before the kernel's */
+#include "loader.h"
 #include "layout.h"
 
 uint32_t bf_layout_slot(const struct bf_layout *l, uint32_t i)
@@ -134,5 +137,84 @@ struct bf_layout *bf_layout_load(const void *data, size_t len)
 		bf_layout_free(l);
 		return NULL;
 	}
+	return l;
+}
+
+/* The address runs of bt as built (its table's rules at off, n of them): from its chains' records. */
+static int built_runs(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n,
+		      struct bf_layout *l)
+{
+	unsigned int h, i, k;
+
+	l->build_entries = n;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		const struct bf_runs_trie *t = &bt->tries[h];
+
+		for (i = 0; i < t->nr_records; i++) {
+			const struct bf_run_record *rec = &t->records[i];
+			struct bf_run_layout *r = NULL, *more;
+
+			/* a run that repeats a key: each change would have to look past it */
+			if (rec->nr_keys != rec->n || rec->start + rec->n > n)
+				continue;
+			for (k = 0; k < l->nr_runs && !r; k++)
+				if (l->runs[k].start == rec->start)
+					r = &l->runs[k];
+			if (!r) {
+				more = realloc(l->runs, (l->nr_runs + 1) * sizeof(*more));
+				if (!more)
+					return -ENOMEM;
+				l->runs = more;
+				r = &l->runs[l->nr_runs++];
+				*r = (struct bf_run_layout){
+					.build_first = rec->start,
+					.build_n = rec->n,
+					.build_offset = off[rec->start],
+					.build_size = off[rec->start + rec->n] - off[rec->start],
+					.size = off[rec->start + rec->n] - off[rec->start],
+					.start = rec->start,
+					.n = rec->n,
+					.field = rec->field,
+					.prefix = rec->prefix,
+				};
+			}
+			r->run_ids[h] = rec->run;
+		}
+	}
+	return 0;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct bf_run_layout *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+struct bf_layout *bf_layout_current(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n)
+{
+	struct bf_layout *l;
+	uint32_t k, t;
+
+	if (bt->layout)
+		return bf_layout_dup(bt->layout);
+	l = calloc(1, sizeof(*l));
+	if (!l || built_runs(bt, off, n, l)) {
+		bf_layout_free(l);
+		return NULL;
+	}
+	for (k = 0; k < l->nr_runs; k++) {
+		struct bf_run_layout *r = &l->runs[k];
+
+		r->pos = malloc((r->n ? r->n : 1) * sizeof(uint32_t));
+		if (!r->pos) {
+			bf_layout_free(l);
+			return NULL;
+		}
+		for (t = 0; t < r->n; t++)
+			r->pos[t] = t;
+	}
+	if (l->nr_runs)
+		qsort(l->runs, l->nr_runs, sizeof(*l->runs), cmp_run);
 	return l;
 }

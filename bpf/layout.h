@@ -48,4 +48,12 @@ void *bf_layout_save(const struct bf_layout *l, size_t *len);
 /* From bytes saved by bf_layout_save(): NULL if they are not a layout. */
 struct bf_layout *bf_layout_load(const void *data, size_t len);
 
+struct bf_bpf_table;
+/*
+ * A copy of the layout of bt's table, whose n rules are at offsets off: its
+ * own, or its build's (each rule of a run in its build slot, from the runs'
+ * records). NULL: no memory.
+ */
+struct bf_layout *bf_layout_current(const struct bf_bpf_table *bt, const uint32_t *off, uint32_t n);
+
 #endif /* BPFILTER_BPF_LAYOUT_H */

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Data updates (bpf/data_update.h): bans added to and lifted from a
-# fail2ban-like chain, prefixes apart from the others added to and deleted
-# from a blocklist of several prefix lengths, and iptables -Z, change map
-# entries, not programs.
+# fail2ban-like chain, prefixes added to and deleted from a blocklist of
+# several prefix lengths, and iptables -Z, change map entries, not programs.
 # Checked by the programs' ids (the same before and after), by real packets
 # and per-rule counters, across a daemon restart, and against a change that
 # needs new programs.
@@ -120,9 +119,9 @@ bf_check "... which still reject the peer" ping_fails
 "$ipt" -D f2b -s 10.99.0.2/32 -j REJECT --reject-with icmp-port-unreachable
 bf_check "... a ban lifted after it: the peer is let in" ping_ok
 
-# A blocklist of /24s and /32s (an LPM trie): a prefix that nests with no
-# other is added and dropped as data; one that holds or lies in another
-# changes what the other's entry must answer, and needs new programs.
+# A blocklist of /24s and /32s (an LPM trie): prefixes are added and dropped
+# as data, whether they nest with others or not; the entries inside one
+# added or dropped answer with the first rule that holds them.
 awk 'BEGIN { print "*filter"; print ":INPUT ACCEPT [0:0]"; print ":cidr - [0:0]"
 	print "-A INPUT -p icmp -j cidr"
 	for (i = 1; i <= 20; i++) {
@@ -141,24 +140,34 @@ bf_check "... the peer is dropped" ping_fails
 bf_check "... counted on the new rule" test "$(bf_pkts cidr 3)" = 1
 
 "$ipt" -I cidr 1 -s 10.99.0.2/32 -j ACCEPT
-bf_check "a /32 inside that /24: new programs" test "$(prog_ids)" != "$ids"
-ids=$(prog_ids)
+bf_check "a /32 inside that /24, before it: the same programs" test "$(prog_ids)" = "$ids"
 bf_check "... the first match lets the peer in" ping_ok
 bf_check "... counted on the /32" test "$(bf_pkts cidr 1)" = 1
 bf_check "... not on the /24" test "$(bf_pkts cidr 4)" = 1
+"$ipt" -I cidr 6 -s 10.99.0.0/23 -j ACCEPT
+bf_check "a /23 holding both, after them: the same programs" test "$(prog_ids)" = "$ids"
+bf_check "... the /32 still lets the peer in" ping_ok
 
 "$ipt" -D cidr 1
-bf_check "the /32 deleted: new programs again" test "$(prog_ids)" != "$ids"
+bf_check "the /32 deleted: the same programs" test "$(prog_ids)" = "$ids"
 bf_check "... the /24 drops the peer again" ping_fails
+bf_check "... counted on the /24 (twice now)" test "$(bf_pkts cidr 3)" = 2
 "$ipt" -D cidr 3
-ids=$(prog_ids)
+bf_check "the /24 deleted: the same programs" test "$(prog_ids)" = "$ids"
+bf_check "... the /23 lets the peer in" ping_ok
+bf_check "... counted on the /23" test "$(bf_pkts cidr 4)" = 1
+"$ipt" -D cidr 4
 "$ipt" -I cidr 41 -s 10.99.0.0/16 -j DROP
-bf_check "the /24 deleted, a /16 added last: the same programs" test "$(prog_ids)" = "$ids"
+bf_check "the /23 deleted, a /16 added last: the same programs" test "$(prog_ids)" = "$ids"
 bf_check "... the peer is dropped" ping_fails
 bf_check "... counted on the /16" test "$(bf_pkts cidr 41)" = 1
 "$ipt" -D cidr -s 10.99.0.0/16 -j DROP
 bf_check "... deleted: the same programs" test "$(prog_ids)" = "$ids"
 bf_check "... the peer is let in" ping_ok
+"$ipt" -I cidr 1 -s 10.99.0.0/24 -j DROP
+"$ipt" -I cidr 1 -s 10.99.0.0/24 -j DROP
+bf_check "a prefix twice in the run: new programs" test "$(prog_ids)" != "$ids"
+bf_check "... the peer is dropped" ping_fails
 
 bf_daemon_stop
 grep -q . "$BF_LOG" && sed 's/^/# daemon: /' "$BF_LOG"

@@ -245,8 +245,8 @@ def run_edits(r, run):
     """Commands on one address run: its repeated prefixes deleted, then changes.
 
     In a run of several prefix lengths, a prefix added or deleted often holds
-    or lies in another (bpfilter then reloads its programs), and sometimes
-    nests with none (bpfilter changes the trie's entries)."""
+    or lies in another: bpfilter then changes the entries of the prefixes
+    inside it too, as well as its own."""
     chain, start, rules_ = run["chain"], run["start"], list(run["rules"])
     out = []
 

@@ -11,7 +11,9 @@
 
 #include "kselftest_harness.h"
 
+#include "../../bpf/classify.h"
 #include "../../bpf/data_update.h"
+#include "../../bpf/prefix_diff.h"
 #include "gen_run.h"
 
 #define BANS 40
@@ -27,10 +29,19 @@ struct tbl {
 #define BAN24 1000
 /* Bans from IN2 on are /32s in the /24 of BAN24 + 2: IN2 + k is 10.9.2.k. */
 #define IN2 2000
+/* 10.9.0.0/16 */
+#define BAN16 3000
+/* A ban with ALLOW is an ACCEPT rule. */
+#define ALLOW 0x100000u
 
 /* The address of ban (a /32 if it is below BAN24: 10.9.0.<ban>) and its mask. */
 static const char *ban_prefix(unsigned int ban, char *addr, size_t len)
 {
+	ban &= ~ALLOW;
+	if (ban == BAN16) {
+		snprintf(addr, len, "10.9.0.0");
+		return "255.255.0.0";
+	}
 	if (ban >= IN2)
 		snprintf(addr, len, "10.9.2.%u", ban - IN2);
 	else if (ban >= BAN24)
@@ -41,8 +52,8 @@ static const char *ban_prefix(unsigned int ban, char *addr, size_t len)
 }
 
 /*
- * OUTPUT: -s <ban[i]> -j DROP for each ban, then extra[] (ACCEPT rules for
- * protocols, outside the run), then -j ACCEPT; policy DROP.
+ * OUTPUT: -s <ban[i]> -j DROP (ACCEPT with ALLOW) for each ban, then extra[]
+ * (ACCEPT rules for protocols, outside the run), then -j ACCEPT; policy DROP.
  */
 static int make(struct tbl *x, const unsigned int *ban, unsigned int n, unsigned int extra)
 {
@@ -55,7 +66,7 @@ static int make(struct tbl *x, const unsigned int *ban, unsigned int n, unsigned
 		const char *mask = ban_prefix(ban[i], addr, sizeof(addr));
 		struct ipt_ip ip = ip_of(addr, mask, 0, 0);
 
-		blob_verdict(&x->b, &ip, DROP);
+		blob_verdict(&x->b, &ip, ban[i] & ALLOW ? ACCEPT : DROP);
 	}
 	for (i = 0; i < extra; i++) {
 		struct ipt_ip ip = ip_of(NULL, NULL, IPPROTO_SCTP, 0);
@@ -241,7 +252,7 @@ TEST(changes_outside_runs_need_new_programs)
 
 TEST(prefixes_apart_from_the_others_change_a_trie)
 {
-	struct tbl a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
 	struct xlate_error err = { 0 };
 	struct bf_bpf_table *bt = NULL, *nbt;
 	unsigned int ban[BANS], n = bans_from(ban, 1);
@@ -279,24 +290,215 @@ TEST(prefixes_apart_from_the_others_change_a_trie)
 	EXPECT_EQ(2, p[2 + BANS]) TH_LOG("the rule after the run: 10.9.0.6 accepted");
 	free(p);
 
-	/* a /32 inside 10.9.2.0/24, whose entry would then answer for it */
-	ban[30] = IN2 + 5;
+	/* a prefix twice: which of its rules the entry names would change */
+	ban[30] = BAN24 + 1;
 	ASSERT_EQ(0, make(&c, ban, n, 0));
 	EXPECT_EQ(NULL, update(nbt, &b, &c, &planned));
-	EXPECT_EQ(1, planned) TH_LOG("a prefix inside another one of the run");
-	/* 10.9.2.0/24 lifted and 10.9.2.5 banned: the trie holds both for a while */
-	ban[30] = 31;
-	ban[20] = IN2 + 5;
-	ASSERT_EQ(0, make(&d, ban, n, 0));
-	EXPECT_EQ(NULL, update(nbt, &b, &d, &planned));
-	EXPECT_EQ(1, planned) TH_LOG("a prefix inside one lifted at once");
-	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 9)) TH_LOG("the table in force did not change");
+	EXPECT_EQ(1, planned) TH_LOG("a prefix repeated in the run");
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3)) TH_LOG("the table in force did not change");
 	bf_bpf_table_free(nbt);
 	bf_bpf_table_free(bt);
 	drop(&a);
 	drop(&b);
 	drop(&c);
-	drop(&d);
+}
+
+/* Make generation gen current in bt's programs, as an update's switch does. */
+static void set_gen(struct bf_bpf_table *bt, uint32_t gen)
+{
+	uint32_t key = 0;
+
+	bpf_map_update_elem(bt->maps.gen_fd, &key, &gen, BPF_ANY);
+}
+
+static uint32_t gen_of(struct bf_bpf_table *bt)
+{
+	uint32_t key = 0, gen = 0;
+
+	bpf_map_lookup_elem(bt->maps.gen_fd, &key, &gen);
+	return gen;
+}
+
+TEST(prefixes_inside_others_change_a_trie)
+{
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
+	struct xlate_error err = { 0 };
+	struct bf_bpf_table *bt = NULL, *nbt, *nbt2;
+	unsigned int ban[BANS], n = bans_from(ban, 1);
+	struct bf_update *u;
+	uint32_t gen;
+	uint64_t *p;
+	int planned;
+
+	/* 10.9.2.5 let in first, then /32s of 10.9.0.0/24 and 10.9.1.0/24, 10.9.2.0/24 */
+	ban[0] = (IN2 + 5) | ALLOW;
+	ban[10] = BAN24 + 1;
+	ban[20] = BAN24 + 2;
+	ASSERT_EQ(0, make(&a, ban, n, 0));
+	ASSERT_EQ(0, bf_bpf_table_load(a.t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(NF_ACCEPT, verdict_of(bt, IN2 + 5));
+	EXPECT_EQ(NF_DROP, verdict_of(bt, IN2 + 6));
+
+	/*
+	 * 10.9.2.6 let in instead of 10.9.2.5, inside the /24 that follows;
+	 * 10.9.2.7 let in after it (the /24 still answers there); 10.9.0.0/16,
+	 * which holds all the others, dropped last.
+	 */
+	ban[0] = (IN2 + 6) | ALLOW;
+	ban[30] = (IN2 + 7) | ALLOW;
+	ban[35] = BAN16;
+	ASSERT_EQ(0, make(&b, ban, n, 0));
+	gen = gen_of(bt);
+	nbt = switch_to(bt, &a, &b, &planned, &u);
+	ASSERT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt);
+	EXPECT_EQ(prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]),
+		  prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
+	/* switched, not finished: the old table's entries are still in the trie */
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 5)) TH_LOG("10.9.2.5: the /24's now");
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, IN2 + 6));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 7)) TH_LOG("the /24 comes before 10.9.2.7");
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3)) TH_LOG("10.9.3.0 in the new /16");
+	/* the entries written hold the table in force for its generation still */
+	set_gen(bt, gen);
+	EXPECT_EQ(NF_ACCEPT, verdict_of(bt, IN2 + 5));
+	EXPECT_EQ(NF_DROP, verdict_of(bt, IN2 + 6));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(bt, BAN24 + 3)) TH_LOG("10.9.3.0: no /16 before");
+	set_gen(bt, gen + 1);
+	ASSERT_EQ(0, bf_update_finish(u));
+	bf_update_free(u);
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 5));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, IN2 + 6));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 7));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt, 7)) TH_LOG("10.9.0.7 is its own rule's");
+	p = pkts(nbt, b.t->num_entries);
+	EXPECT_EQ(2, p[2 + 0]) TH_LOG("10.9.2.6 let in twice");
+	EXPECT_EQ(4, p[2 + 20]) TH_LOG("10.9.2.5 and 10.9.2.7 dropped by the /24");
+	EXPECT_EQ(0, p[2 + 30]) TH_LOG("10.9.2.7's rule comes after the /24");
+	EXPECT_EQ(2, p[2 + 35]) TH_LOG("10.9.3.0 dropped by the /16");
+	EXPECT_EQ(1, p[2 + 6]);
+	free(p);
+
+	/* the /24 deleted: 10.9.2.7 its own rule's again, the rest of it the /16's */
+	ban[20] = 21;
+	ban[35] = 36;
+	ban[36] = BAN16;
+	ASSERT_EQ(0, make(&c, ban, n, 0));
+	nbt2 = update(nbt, &b, &c, &planned);
+	ASSERT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt2);
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt2, IN2 + 7));
+	EXPECT_EQ(NF_DROP, verdict_of(nbt2, IN2 + 9));
+	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt2, IN2 + 6));
+	p = pkts(nbt2, c.t->num_entries);
+	EXPECT_EQ(1, p[2 + 30]) TH_LOG("10.9.2.7 let in by its rule");
+	EXPECT_EQ(1, p[2 + 36]) TH_LOG("10.9.2.9 dropped by the /16");
+	EXPECT_EQ(0, p[2 + 35]) TH_LOG("the rule that took the /16's place");
+	free(p);
+	bf_bpf_table_free(nbt2);
+	bf_bpf_table_free(nbt);
+	bf_bpf_table_free(bt);
+	drop(&a);
+	drop(&b);
+	drop(&c);
+}
+
+static bool has_prefix(const struct bf_prefix_rule *rules, unsigned int n,
+		       const struct bf_prefix_rule *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (rules[i].addr == p->addr && rules[i].len == p->len)
+			return true;
+	return false;
+}
+
+/* A rule for a prefix of 10.0.0.0/16 (nesting often), in neither a[0..na) nor b[0..nb). */
+static struct bf_prefix_rule random_rule(unsigned int *seed, const struct bf_prefix_rule *a,
+					 unsigned int na, const struct bf_prefix_rule *b,
+					 unsigned int nb)
+{
+	static const uint32_t lens[] = { 16, 20, 22, 24, 26, 28, 32 };
+	struct bf_prefix_rule r;
+
+	do {
+		r.len = lens[rand_r(seed) % 7];
+		r.addr = (0x0a000000u | (rand_r(seed) & 0xffff)) & (~0u << (32 - r.len));
+		r.answer = rand_r(seed) % 1000;
+	} while (has_prefix(a, na, &r) || has_prefix(b, nb, &r));
+	return r;
+}
+
+/* What rules[0..n) answer for p, worked out alone: the first rule holding it. */
+static uint32_t answer_for(const struct bf_prefix_rule *rules, unsigned int n,
+			   const struct bf_prefix_rule *p, bool *in)
+{
+	unsigned int i;
+
+	*in = has_prefix(rules, n, p);
+	for (i = 0; i < n; i++)
+		if (rules[i].len <= p->len &&
+		    (p->addr & (rules[i].len ? ~0u << (32 - rules[i].len) : 0)) == rules[i].addr)
+			return rules[i].answer;
+	return BF_RUN_NONE;
+}
+
+TEST(trie_changes_are_the_entries_whose_answer_changes)
+{
+	struct bf_prefix_rule old[64], new[80];
+	unsigned int seed = 7, round, i;
+
+	for (round = 0; round < 200; round++) {
+		unsigned int n_old = 1 + rand_r(&seed) % 60, n_new = 0, checked = 0;
+		struct bf_prefix_change *c = NULL;
+		size_t n = 0, k;
+
+		for (i = 0; i < n_old; i++)
+			old[i] = random_rule(&seed, old, i, NULL, 0);
+		/* some rules deleted, some inserted anywhere */
+		for (i = 0; i < n_old; i++) {
+			if (rand_r(&seed) % 4 == 0)
+				new[n_new] = random_rule(&seed, old, n_old, new, n_new), n_new++;
+			if (rand_r(&seed) % 5)
+				new[n_new++] = old[i];
+		}
+		ASSERT_EQ(0, bf_prefix_diff(old, n_old, new, n_new, &c, &n));
+		/* each change is right, and every prefix whose entry changes is one */
+		for (i = 0; i < n_old + n_new; i++) {
+			const struct bf_prefix_rule *p = i < n_old ? &old[i] : &new[i - n_old];
+			uint32_t a, b;
+			bool in_a, in_b;
+
+			a = answer_for(old, n_old, p, &in_a);
+			b = answer_for(new, n_new, p, &in_b);
+			for (k = 0; k < n && (c[k].addr != p->addr || c[k].len != p->len); k++)
+				;
+			if (a == b && in_a == in_b) {
+				EXPECT_EQ(n, k)
+				TH_LOG("round %u: %08x/%u unchanged", round, p->addr, p->len);
+				continue;
+			}
+			ASSERT_GT(n, k) TH_LOG("round %u: %08x/%u changes", round, p->addr, p->len);
+			EXPECT_EQ(a, c[k].old_answer);
+			EXPECT_EQ(b, c[k].new_answer);
+			EXPECT_EQ(in_a, c[k].in_old);
+			EXPECT_EQ(in_b, c[k].in_new);
+			checked += i < n_old || !in_a; /* a prefix in both is counted once */
+		}
+		EXPECT_EQ(n, checked) TH_LOG("round %u: no other change", round);
+		free(c);
+	}
+	/* a prefix twice in a table: its entry could name either rule */
+	new[0] = new[1] = old[0];
+	{
+		struct bf_prefix_change *c = NULL;
+		size_t n;
+
+		EXPECT_EQ(1, bf_prefix_diff(old, 1, new, 2, &c, &n));
+		EXPECT_EQ(NULL, c);
+	}
 }
 
 TEST(layouts_are_saved_and_read_back)
