@@ -282,6 +282,14 @@ static bool same_key(const struct run_key *a, const struct run_key *b)
 	return a->addr == b->addr && a->len == b->len && a->flags == b->flags;
 }
 
+/*
+ * An entry costs two map updates (about 5 us here), a full replacement
+ * about 1.3 us a rule: past a quarter of the rules in entries (a /8 added
+ * before 5,000 /24s of a 10,000-rule blocklist: 29 ms against 13 ms), a
+ * full replacement is the faster.
+ */
+#define BF_UPDATE_EDITS_PER_RULE 4
+
 /* Rules dropped at once before a kept one that the walk of diff_run() looks past. */
 #define LOOK_PAST 8
 
@@ -523,7 +531,7 @@ static int plan(struct bf_update *u, const struct xlate_ir *cur, const struct xl
 	}
 	if (!ret)
 		ret = diff_tries(u, cur, next, old, changed);
-	if (!ret && !room(u))
+	if (!ret && (!room(u) || u->nr_edits > u->next_rules / BF_UPDATE_EDITS_PER_RULE))
 		ret = 1;
 	if (!ret) {
 		u->layout->gen = u->gen + 1;

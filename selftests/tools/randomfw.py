@@ -261,6 +261,8 @@ def run_edits(r, run):
     for _ in range(r.randint(4, 10)):
         present = {key(x) for x in rules_}
         length = r.choice(run["lengths"])
+        if len(run["lengths"]) > 1 and r.random() < 0.15:
+            length = r.choice([16, 20, 22])  # holding many of the run's, or all
         free = [a for a in run["pool"] if prefix_key(a, length) not in present]
         if free and (r.random() < 0.6 or len(rules_) <= 33):
             at = r.randint(0, len(rules_))

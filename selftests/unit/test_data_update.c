@@ -136,6 +136,21 @@ static struct bf_bpf_table *switch_to(struct bf_bpf_table *bt, struct tbl *cur, 
 	return nbt;
 }
 
+/* switch_to(), planned as a data update, which keeps bt's programs. */
+static struct bf_bpf_table *switch_keeping(struct __test_metadata *_metadata,
+					   struct bf_bpf_table *bt, struct tbl *cur,
+					   struct tbl *next, struct bf_update **u)
+{
+	int planned;
+	struct bf_bpf_table *nbt = switch_to(bt, cur, next, &planned, u);
+
+	EXPECT_EQ(0, planned);
+	if (nbt)
+		EXPECT_EQ(prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]),
+			  prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
+	return nbt;
+}
+
 /* The same, finished. */
 static struct bf_bpf_table *update(struct bf_bpf_table *bt, struct tbl *cur, struct tbl *next,
 				   int *planned)
@@ -252,7 +267,7 @@ TEST(changes_outside_runs_need_new_programs)
 
 TEST(prefixes_apart_from_the_others_change_a_trie)
 {
-	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
 	struct xlate_error err = { 0 };
 	struct bf_bpf_table *bt = NULL, *nbt;
 	unsigned int ban[BANS], n = bans_from(ban, 1);
@@ -271,11 +286,8 @@ TEST(prefixes_apart_from_the_others_change_a_trie)
 	/* 10.9.0.6 lifted, 10.9.3.0/24 banned in its place: both apart from the others */
 	ban[5] = BAN24 + 3;
 	ASSERT_EQ(0, make(&b, ban, n, 0));
-	nbt = switch_to(bt, &a, &b, &planned, &u);
-	ASSERT_EQ(0, planned);
+	nbt = switch_keeping(_metadata, bt, &a, &b, &u);
 	ASSERT_NE(NULL, nbt);
-	EXPECT_EQ(prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]),
-		  prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
 	/* switched, not finished: both tables' entries are in the trie */
 	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3)) TH_LOG("10.9.3.0 in the new /24");
 	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, 6)) TH_LOG("10.9.0.6's entry is the old table's");
@@ -296,11 +308,18 @@ TEST(prefixes_apart_from_the_others_change_a_trie)
 	EXPECT_EQ(NULL, update(nbt, &b, &c, &planned));
 	EXPECT_EQ(1, planned) TH_LOG("a prefix repeated in the run");
 	EXPECT_EQ(NF_DROP, verdict_of(nbt, BAN24 + 3)) TH_LOG("the table in force did not change");
+	/* 10.9.0.0/16 first: every entry would change, a full replacement is faster */
+	ban[30] = 31;
+	ban[0] = BAN16;
+	ASSERT_EQ(0, make(&d, ban, n, 0));
+	EXPECT_EQ(NULL, update(nbt, &b, &d, &planned));
+	EXPECT_EQ(1, planned) TH_LOG("more entries to write than a quarter of the rules");
 	bf_bpf_table_free(nbt);
 	bf_bpf_table_free(bt);
 	drop(&a);
 	drop(&b);
 	drop(&c);
+	drop(&d);
 }
 
 /* Make generation gen current in bt's programs, as an update's switch does. */
@@ -349,11 +368,8 @@ TEST(prefixes_inside_others_change_a_trie)
 	ban[35] = BAN16;
 	ASSERT_EQ(0, make(&b, ban, n, 0));
 	gen = gen_of(bt);
-	nbt = switch_to(bt, &a, &b, &planned, &u);
-	ASSERT_EQ(0, planned);
+	nbt = switch_keeping(_metadata, bt, &a, &b, &u);
 	ASSERT_NE(NULL, nbt);
-	EXPECT_EQ(prog_id(bt->prog_fds[NF_INET_LOCAL_OUT]),
-		  prog_id(nbt->prog_fds[NF_INET_LOCAL_OUT]));
 	/* switched, not finished: the old table's entries are still in the trie */
 	EXPECT_EQ(NF_DROP, verdict_of(nbt, IN2 + 5)) TH_LOG("10.9.2.5: the /24's now");
 	EXPECT_EQ(NF_ACCEPT, verdict_of(nbt, IN2 + 6));
