@@ -62,20 +62,6 @@ static uint32_t run_size(const struct xlate_ir *ir, uint32_t start, uint32_t n)
 		   0;
 }
 
-/* Each rule's offset in t, and t's size after them: to free. */
-static uint32_t *rule_offsets(const struct xlate_table *t)
-{
-	uint32_t *off = malloc((t->num_entries + 1) * sizeof(*off)), i, at = 0;
-
-	for (i = 0; off && i < t->num_entries; i++) {
-		off[i] = at;
-		at += xlate_entry_at(t, at)->next_offset;
-	}
-	if (off)
-		off[t->num_entries] = at;
-	return off;
-}
-
 /* a and b are the same rule, but for where a jump goes (checked later). */
 static bool same_rule(const struct xlate_rule *a, const struct xlate_rule *b)
 {
@@ -561,7 +547,7 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 	u->bt = bt;
 	u->gen = bt->layout ? bt->layout->gen : 0;
 	u->next_rules = next_ir->num_rules;
-	off = rule_offsets(cur);
+	off = bf_rule_offsets(cur);
 	old = off ? bf_layout_current(bt, off, cur->num_entries) : NULL;
 	u->layout = old ? bf_layout_dup(old) : NULL;
 	ret = old && u->layout ? same_tail(cur, off, next_ir, old) : -ENOMEM;

@@ -6,6 +6,7 @@
 /* loader.h first: glibc's network headers must come before the kernel's */
 #include "loader.h"
 #include "layout.h"
+#include "../xlate/ir.h"
 
 uint32_t bf_layout_slot(const struct bf_layout *l, uint32_t i)
 {
@@ -216,5 +217,32 @@ struct bf_layout *bf_layout_current(const struct bf_bpf_table *bt, const uint32_
 	}
 	if (l->nr_runs)
 		qsort(l->runs, l->nr_runs, sizeof(*l->runs), cmp_run);
+	return l;
+}
+
+uint32_t *bf_rule_offsets(const struct xlate_table *t)
+{
+	uint32_t *off = malloc((t->num_entries + 1) * sizeof(*off)), i, at = 0;
+
+	for (i = 0; off && i < t->num_entries; i++) {
+		off[i] = at;
+		at += xlate_entry_at(t, at)->next_offset;
+	}
+	if (off)
+		off[t->num_entries] = at;
+	return off;
+}
+
+struct bf_layout *bf_layout_build(const struct bf_bpf_table *bt, const struct xlate_table *t)
+{
+	uint32_t *off = bf_rule_offsets(t);
+	struct bf_layout *l = off ? bf_layout_current(bt, off, t->num_entries) : NULL;
+
+	if (l) {
+		l->gen = 0;
+		l->bank_elems = bt->maps.bank_elems;
+		l->table_id = bt->maps.table_id;
+	}
+	free(off);
 	return l;
 }

@@ -49,6 +49,15 @@ void *bf_layout_save(const struct bf_layout *l, size_t *len);
 struct bf_layout *bf_layout_load(const void *data, size_t len);
 
 struct bf_bpf_table;
+struct xlate_table;
+
+/* Each rule's offset in t, and t's size after them: to free (NULL: no memory). */
+uint32_t *bf_rule_offsets(const struct xlate_table *t);
+/*
+ * The layout of bt, just built from t, as a restart needs it to edit its
+ * address runs (generation 0, each rule in its build slot). NULL: no memory.
+ */
+struct bf_layout *bf_layout_build(const struct bf_bpf_table *bt, const struct xlate_table *t);
 /*
  * A copy of the layout of bt's table, whose n rules are at offsets off: its
  * own, or its build's (each rule of a run in its build slot, from the runs'

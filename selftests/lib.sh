@@ -86,6 +86,15 @@ inpeer() { ip netns exec "$BF_PEER" "$@"; }
 ping_ok() { inpeer ping -c1 -W1 "$@" 10.99.0.1 >/dev/null 2>&1; }
 ping_fails() { ! ping_ok "$@"; }
 
+# the ids of the programs the daemon pinned (in this sandbox's bpffs):
+# another test's daemon may load programs meanwhile
+bf_prog_ids() {
+	local pin
+	for pin in /sys/fs/bpf/bpfilter/ns-*/t*/prog_*; do
+		[ -e "$pin" ] && bpftool prog show pinned "$pin" | awk -F: 'NR == 1 { print $1 }'
+	done | sort -u | tr '\n' ' '
+}
+
 # for bf_check: the command fails
 fails() { ! "$@"; }
 

@@ -95,6 +95,26 @@ static int persist_next(struct bf_netns *ns, const struct bf_bpf_table *bt, int 
 	return ret;
 }
 
+/*
+ * bt's layout (from the build if not a data update u), which a restart
+ * needs to edit its address runs: 0 or -errno.
+ */
+static int save_layout(const struct bf_bpf_table *bt, const struct xlate_table *next,
+		       const struct bf_update *u)
+{
+	struct bf_layout *l;
+	int ret;
+
+	if (u)
+		return bf_state_save_layout(bt->layout, bt->id);
+	if (bt->maps.gen_fd < 0 || !bf_persist_enabled())
+		return 0; /* no address runs, or no restart to come */
+	l = bf_layout_build(bt, next);
+	ret = l ? bf_state_save_layout(l, bt->id) : -ENOMEM;
+	bf_layout_free(l);
+	return ret;
+}
+
 struct table_file {
 	const struct xlate_table *table;
 	uint32_t id;
@@ -286,8 +306,8 @@ int bf_enforce(struct bf_netns *ns, int sockfd, const struct xlate_table *next,
 		ret = make_table(ns, next, ir, u, file.id, &bt, err);
 	xlate_ir_free(ir);
 	saved = bf_job_join(&saving);
-	if (!ret && u && !saved)
-		saved = bf_state_save_layout(bt->layout, bt->id);
+	if (!ret && !saved)
+		saved = save_layout(bt, next, u);
 	if (!ret)
 		ret = persist_next(ns, bt, saved, err);
 	if (!ret)

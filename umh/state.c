@@ -10,6 +10,7 @@
 #include <linux/netfilter.h>
 
 #include "../bpf/attach.h"
+#include "../bpf/runs_adopt.h"
 #include "enforce.h"
 #include "log.h"
 #include "persist.h"
@@ -329,6 +330,10 @@ static int restore_netns(const struct state_ns *sn)
 			bt->layout = layouts[i];
 			layouts[i] = NULL;
 		}
+		if (bf_runs_adopt(bt, ns->filter))
+			bf_err("netns %llu: its address runs' maps cannot be taken over: "
+			       "their changes load new programs",
+			       (unsigned long long)sn->cookie);
 		ns->filter_link = a;
 		ns->conntrack = sn->conntrack;
 		ns->ino = sn->ino;

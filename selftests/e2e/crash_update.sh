@@ -6,7 +6,8 @@
 # let in and lifted inside a /24 of a blocklist that drops it (a trie
 # entry nested in another). The next daemon restores one table, whole:
 # what iptables shows is what the peer's pings meet, a single table's pins
-# are left, and the next change applies.
+# are left, and the next changes apply as data updates: the new daemon
+# took the runs' maps over, each entry made the restored table's.
 #
 # Usage: crash_update.sh OBJTREE
 set -u
@@ -66,11 +67,13 @@ for delay in 0.1 0.4 0.9 1.6 2.5; do
 	bf_check "... the peer's pings meet what iptables shows" consistent
 	bf_check "... a single table's pins left" \
 		test "$(ls -d /sys/fs/bpf/bpfilter/ns-*/t* | wc -l)" = 1
+	ids=$(bf_prog_ids)
 	"$ipt" -D bans -s $peer -j DROP 2>/dev/null
 	"$ipt" -S cidr | grep -q -- "-s $peer -j ACCEPT" || "$ipt" -I cidr 1 -s $peer -j ACCEPT
 	bf_check "... the peer let in and not banned: its pings get in" ping_ok
 	"$ipt" -D cidr -s $peer -j ACCEPT
 	bf_check "... then let out: dropped by the /24" ping_fails
+	bf_check "... both changes data updates (the maps taken over)" test "$(bf_prog_ids)" = "$ids"
 	bf_daemon_stop
 done
 rm -f "$rules"

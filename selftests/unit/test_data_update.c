@@ -14,6 +14,7 @@
 #include "../../bpf/classify.h"
 #include "../../bpf/data_update.h"
 #include "../../bpf/prefix_diff.h"
+#include "../../bpf/runs_adopt.h"
 #include "gen_run.h"
 
 #define BANS 40
@@ -515,6 +516,96 @@ TEST(trie_changes_are_the_entries_whose_answer_changes)
 		EXPECT_EQ(1, bf_prefix_diff(old, 1, new, 2, &c, &n));
 		EXPECT_EQ(NULL, c);
 	}
+}
+
+/* Whether the trie fd has an entry of exactly key's prefix (a lookup finds the longest). */
+static bool has_key(int fd, const struct bf_run_key *key)
+{
+	struct bf_run_key k, next;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		if (!memcmp(&next, key, sizeof(next)))
+			return true;
+		k = next;
+		first = false;
+	}
+	return false;
+}
+
+/* What a new daemon reopens of nbt's programs: their fds, its layout. */
+static struct bf_bpf_table *reopened(const struct bf_bpf_table *nbt, unsigned int rules)
+{
+	struct bf_bpf_table *bt = bf_bpf_table_new("filter", nbt->id, rules);
+	unsigned int h;
+
+	bt->maps = nbt->maps;
+	bt->maps.counters_fd = dup(nbt->maps.counters_fd);
+	bt->maps.parts_fd = dup(nbt->maps.parts_fd);
+	bt->maps.gen_fd = dup(nbt->maps.gen_fd);
+	bt->maps.events_fd = bt->maps.state_fd = bt->maps.local_routes_fd = -1;
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		bt->prog_fds[h] = nbt->prog_fds[h] < 0 ? -1 : dup(nbt->prog_fds[h]);
+	bt->layout = bf_layout_dup(nbt->layout);
+	return bt;
+}
+
+TEST(a_restored_table_takes_its_runs_maps_over)
+{
+	struct tbl a = { 0 }, b = { 0 }, c = { 0 };
+	struct bf_bpf_table *bt = NULL, *nbt, *rbt, *nbt2;
+	struct xlate_error err = { 0 };
+	unsigned int ban[BANS], n = bans_from(ban, 1);
+	struct bf_run_key key = { .prefixlen = 32 + 32 };
+	struct bf_run_value v;
+	struct bf_update *u;
+	uint32_t gen;
+	int planned, trie;
+
+	/* 10.9.2.5 let in, then 10.9.2.0/24 dropped; then 10.9.2.5 lifted */
+	ban[0] = (IN2 + 5) | ALLOW;
+	ban[20] = BAN24 + 2;
+	ASSERT_EQ(0, make(&a, ban, n, 0));
+	ASSERT_EQ(0, bf_bpf_table_load(a.t, NULL, &bt, &err)) TH_LOG("%s", err.msg);
+	ban[0] = 41; /* 10.9.0.41 instead */
+	ASSERT_EQ(0, make(&b, ban, n, 0));
+	gen = gen_of(bt);
+	/* a daemon killed after the switch, before the clean-up */
+	nbt = switch_keeping(_metadata, bt, &a, &b, &u);
+	ASSERT_NE(NULL, nbt);
+	bf_update_free(u);
+	rbt = reopened(nbt, b.t->num_entries);
+	ASSERT_EQ(0, bf_runs_adopt(rbt, b.t));
+	trie = rbt->tries[NF_INET_LOCAL_OUT].fd;
+	ASSERT_LE(0, trie) TH_LOG("the trie found through the programs");
+	EXPECT_EQ(BANS, rbt->tries[NF_INET_LOCAL_OUT].nr_trie) TH_LOG("one entry per rule left");
+	key.run = rbt->layout->runs[0].run_ids[NF_INET_LOCAL_OUT];
+	key.addr = htonl(0x0a090205); /* 10.9.2.5: the table in force has no such prefix */
+	EXPECT_FALSE(has_key(trie, &key)) TH_LOG("the dropped prefix deleted");
+	key.addr = htonl(0x0a090029); /* 10.9.0.41, added */
+	ASSERT_TRUE(has_key(trie, &key));
+	ASSERT_EQ(0, bpf_map_lookup_elem(trie, &key, &v));
+	EXPECT_EQ(v.gen[0], v.gen[1]) TH_LOG("its answer in both generations");
+	/* each entry the table in force's in both generations */
+	set_gen(rbt, gen);
+	EXPECT_EQ(NF_DROP, verdict_of(rbt, IN2 + 5)) TH_LOG("the /24's, whatever the generation");
+	EXPECT_EQ(NF_DROP, verdict_of(rbt, 41));
+	set_gen(rbt, gen + 1);
+	EXPECT_EQ(NF_DROP, verdict_of(rbt, IN2 + 5));
+	/* and the next change a data update */
+	ban[30] = (IN2 + 6) | ALLOW;
+	ASSERT_EQ(0, make(&c, ban, n, 0));
+	nbt2 = update(rbt, &b, &c, &planned);
+	EXPECT_EQ(0, planned);
+	ASSERT_NE(NULL, nbt2);
+	EXPECT_EQ(NF_DROP, verdict_of(nbt2, IN2 + 6)) TH_LOG("after the /24: shadowed");
+	bf_bpf_table_free(nbt2);
+	bf_bpf_table_free(rbt);
+	bf_bpf_table_free(nbt);
+	bf_bpf_table_free(bt);
+	drop(&a);
+	drop(&b);
+	drop(&c);
 }
 
 TEST(layouts_are_saved_and_read_back)
