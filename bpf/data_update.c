@@ -285,9 +285,9 @@ static bool same_key(const struct run_key *a, const struct run_key *b)
  * and verdict of the current rule of cur (or of one of the LOOK_PAST after
  * it, those before dropped) keeps its slot; any other is new (a slot
  * later), and cur's rules not kept are dropped (a hashed run's edits; a
- * trie run's come from trie_edits()); *changed: any was. 1 if a new key is
- * in a hashed run's map already (its entry would change in place) or
- * twice in next.
+ * trie run's come from trie_edits()); *changed: any was. 1 if a new key of
+ * a hashed run is in its map already (its entry would change in place) or
+ * twice in next (a trie run's repeats: bf_prefix_diff()).
  */
 static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struct xlate_ir *next,
 		    const struct bf_run_layout *old, struct bf_run_layout *r, bool *changed)
@@ -325,7 +325,7 @@ static int diff_run(struct bf_update *u, const struct xlate_ir *cur, const struc
 			ret = hashed_edit(u, old, &keys[j], keys[j].pos | keys[j].flags, false);
 	*changed = kept != old->n || kept != r->n;
 	free(keys);
-	return ret ? ret : new_keys_differ(next, r);
+	return ret || r->prefix < 0 ? ret : new_keys_differ(next, r);
 }
 
 /* Each rule new in a run: a free slot at or after its run's first, and a hashed run's edits. */

@@ -219,7 +219,7 @@ static void retire(struct bf_bpf_table *bt, struct bf_update *u, struct xt_count
 		bf_err("cannot read the replaced table's counters");
 	if (u && bf_update_finish(u)) {
 		bf_err("cannot clean the address runs' entries up after an update");
-		/* entries live in one generation only: no more data updates of them */
+		/* entries whose two values differ: no more data updates of them */
 		for (h = 0; h < NF_INET_NUMHOOKS; h++)
 			bf_runs_trie_release(&next->tries[h]);
 	}
