@@ -16,6 +16,7 @@
  */
 #include <netinet/in.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -97,8 +98,10 @@ bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
 	return !rest || !memcmp(&other, rest, sizeof(other));
 }
 
-unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
-			   const struct xlate_rule *first, enum bf_run_field field, bool one_len)
+/* bf_run_extent(), counting no further than limit. */
+static unsigned int extent_upto(const struct xlate_ir *ir, unsigned int start,
+				const struct xlate_rule *first, enum bf_run_field field,
+				bool one_len, unsigned int limit)
 {
 	uint32_t addr, mask, first_mask;
 	struct ipt_ip rest, other;
@@ -107,7 +110,7 @@ unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
 	if (!bf_run_fits(first, first, field, NULL))
 		return 0;
 	bf_run_split(&first->entry->ip, field, &addr, &first_mask, &rest);
-	for (n = 0; start + n < ir->num_rules; n++) {
+	for (n = 0; start + n < ir->num_rules && n < limit; n++) {
 		const struct xlate_rule *r = &ir->rules[start + n];
 
 		if (!bf_run_fits(first, r, field, &rest))
@@ -119,10 +122,33 @@ unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
 	return n;
 }
 
+unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
+			   const struct xlate_rule *first, enum bf_run_field field, bool one_len)
+{
+	return extent_upto(ir, start, first, field, one_len, UINT_MAX);
+}
+
 static unsigned int run_length(const struct xlate_ir *ir, unsigned int start,
 			       enum bf_run_field field)
 {
 	return bf_run_extent(ir, start, &ir->rules[start], field, false);
+}
+
+bool bf_address_run_at(const struct xlate_ir *ir, unsigned int i, unsigned int from[2])
+{
+	enum bf_run_field f;
+	unsigned int n;
+
+	for (f = BF_RUN_SRC; f <= BF_RUN_DST; f++) {
+		if (i < from[f])
+			continue;
+		n = extent_upto(ir, i, &ir->rules[i], f, false, BF_RUN_MIN);
+		if (n >= BF_RUN_MIN)
+			return true;
+		/* the rules that fit rule i's run end where it does: none begins a longer one */
+		from[f] = i + (n ? n : 1);
+	}
+	return false;
 }
 
 bool bf_ir_has_address_run(const struct xlate_ir *ir)

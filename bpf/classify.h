@@ -49,6 +49,12 @@ bool bf_run_fits(const struct xlate_rule *first, const struct xlate_rule *r,
  */
 unsigned int bf_run_extent(const struct xlate_ir *ir, unsigned int start,
 			   const struct xlate_rule *first, enum bf_run_field field, bool one_len);
+/*
+ * Whether an address run begins at rule i of ir (which a tuple run then
+ * leaves to it). from[field]: the first rule whose answer is not known to
+ * be no, raised as rules are looked at; start both at 0.
+ */
+bool bf_address_run_at(const struct xlate_ir *ir, unsigned int i, unsigned int from[2]);
 /* r's address and mask on field (host order), and the rest of its ipt_ip. */
 void bf_run_split(const struct ipt_ip *ip, enum bf_run_field field, uint32_t *addr, uint32_t *mask,
 		  struct ipt_ip *rest);

@@ -164,7 +164,7 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 			 struct tuple_rule **rules)
 {
 	const struct xlate_ir *ir = g->ir;
-	unsigned int n, cap = 0;
+	unsigned int n, cap = 0, from[2] = { 0, 0 };
 
 	plan->base = ir->rules[start].index;
 	plan->rest = rest_of(&ir->rules[start]);
@@ -175,7 +175,11 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 		bool tcp = false;
 		int id;
 
-		if (is_policy(ir, start + n) ||
+		/*
+		 * An address run (a blocklist after a few port rules) is left to
+		 * its own classifier: one lookup, and bans there are data updates.
+		 */
+		if ((n && bf_address_run_at(ir, start + n, from)) || is_policy(ir, start + n) ||
 		    !digest(&ir->rules[start], r, &plan->rest, &tr, &shape, &tcp))
 			break;
 		id = tuple_id(plan, &shape);

@@ -56,6 +56,14 @@ bf_check "... the RETURN rule keeps its count" test "$(bf_pkts f2b 42)" = 1
 bf_check "a ban inserted in INPUT's run: the same programs" test "$(bf_prog_ids)" = "$ids"
 bf_check "... f2b's ban, whose offset moved, still answers" rejected
 
+# a port rule just before the run leaves it an address run, not a tuple run
+"$ipt" -I INPUT 2 -p tcp --dport 22 -j ACCEPT
+ids=$(bf_prog_ids)
+"$ipt" -I INPUT 4 -s 203.0.113.98/32 -j DROP
+bf_check "a ban in INPUT's run after a port rule: the same programs" test "$(bf_prog_ids)" = "$ids"
+"$ipt" -D INPUT -s 203.0.113.98/32 -j DROP
+bf_check "... lifted: the same programs" test "$(bf_prog_ids)" = "$ids"
+
 "$ipt" -A f2b -s 10.99.0.99/32 -j REJECT --reject-with icmp-port-unreachable 2>/dev/null
 bf_check "a ban after RETURN is not in the run: new programs" test "$(bf_prog_ids)" != "$ids"
 "$ipt" -D f2b -s 10.99.0.99/32 -j REJECT --reject-with icmp-port-unreachable

@@ -499,4 +499,52 @@ TEST(reject_rules_make_runs_with_their_options)
 	expect_rule(_metadata, &b, "another port", &pkt, 80, NF_ACCEPT, 1);
 }
 
+/*
+ * A blocklist after a few port rules, and port rules after it: each part
+ * has the classifier that suits it. The blocklist is not taken into a tuple
+ * run, which the port rules could begin: it stays one lookup, whose bans
+ * can be data updates.
+ */
+TEST(a_blocklist_between_port_rules_is_an_address_run)
+{
+	static struct blob b;
+	const unsigned int ports = 3, bans = 40, tail = 40;
+	unsigned int i, out;
+	struct pkt_spec pkt;
+
+	out = output_start(&b);
+	for (i = 0; i < ports + bans + tail; i++) {
+		char src[16];
+		struct tuple_rule t = { src, HOST, NULL, NULL, 0, { 0, 0 }, { 0, 0 }, DROP };
+
+		snprintf(src, sizeof(src), "10.2.0.%u", i);
+		if (i < ports || i >= ports + bans) {
+			/* port 22 + i, from anywhere at the head, from 10.2.0.i after */
+			t = (struct tuple_rule){ i < ports ? NULL : src,
+						 HOST,
+						 NULL,
+						 NULL,
+						 IPPROTO_TCP,
+						 { ANY },
+						 { (uint16_t)(22 + i), (uint16_t)(22 + i) },
+						 ACCEPT };
+		}
+		add_tuple_rule(&b, &t);
+	}
+	output_end(&b, out, ACCEPT);
+	ASSERT_TRUE(output_uses_map(&b, "filter_runs_h"));
+	ASSERT_TRUE(output_uses_map(&b, "filter_tuples"));
+
+	pkt = tcp80;
+	pkt.src = "10.2.0.10";
+	expect_rule(_metadata, &b, "a ban", &pkt, 10, NF_DROP, 1);
+	pkt.dport = 23;
+	expect_rule(_metadata, &b, "a port rule before it", &pkt, 1, NF_ACCEPT, 1);
+	pkt.src = "10.2.0.50";
+	pkt.dport = 22 + 50;
+	expect_rule(_metadata, &b, "the tuple run after it", &pkt, 50, NF_ACCEPT, 1);
+	pkt.src = "10.2.0.200";
+	expect_rule(_metadata, &b, "in no rule", &pkt, ports + bans + tail, NF_ACCEPT, 1);
+}
+
 TEST_HARNESS_MAIN
