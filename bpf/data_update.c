@@ -124,14 +124,28 @@ static int match_rules(const struct xlate_ir *cur, const struct xlate_ir *next, 
 	return 0;
 }
 
+/* Whether next's rule i could be one of run r's: a run that does not reach it is gone. */
+static bool may_join(const struct xlate_ir *next, uint32_t i, const struct bf_run_layout *r)
+{
+	const struct xlate_rule *x = i < next->num_rules ? &next->rules[i] : NULL;
+	uint32_t addr, mask;
+	struct ipt_ip rest;
+
+	if (!x || !bf_run_fits(x, x, r->field, NULL))
+		return false;
+	bf_run_split(&x->entry->ip, r->field, &addr, &mask, &rest);
+	return r->prefix < 0 || bf_prefix_len(mask) == (uint32_t)r->prefix;
+}
+
 /*
- * The rules after the last run of cur (its rules at off), and as many at
- * next's end, are alike (else 1): checked from the end, and before cur is
- * decoded, a rule appended after a run is found cheaply. Alike, not the
- * same: a jump's target is not compared, nor its kind, which
- * match_rules() compares.
+ * Checked before cur is decoded, so that the rules most replacements add
+ * around the runs are found cheaply (else 1): the rules after the last
+ * run of cur (its rules at off), and as many at next's end, are alike,
+ * and the rules of next just before them and where cur's first run starts
+ * could belong to its runs. Alike, not the same: a jump's target is not
+ * compared, nor its kind, which match_rules() compares.
  */
-static int same_tail(const struct xlate_table *cur, const uint32_t *off,
+static int same_ends(const struct xlate_table *cur, const uint32_t *off,
 		     const struct xlate_ir *next, const struct bf_layout *l)
 {
 	const struct bf_run_layout *last = l->nr_runs ? &l->runs[l->nr_runs - 1] : NULL;
@@ -146,6 +160,9 @@ static int same_tail(const struct xlate_table *cur, const uint32_t *off,
 		if (!same_rule(&x, &next->rules[j]))
 			return 1;
 	}
+	if (last &&
+	    (!j || !may_join(next, j - 1, last) || !may_join(next, l->runs[0].start, &l->runs[0])))
+		return 1;
 	return 0;
 }
 
@@ -550,7 +567,7 @@ int bf_update_plan(const struct bf_bpf_table *bt, const struct xlate_table *cur,
 	off = bf_rule_offsets(cur);
 	old = off ? bf_layout_current(bt, off, cur->num_entries) : NULL;
 	u->layout = old ? bf_layout_dup(old) : NULL;
-	ret = old && u->layout ? same_tail(cur, off, next_ir, old) : -ENOMEM;
+	ret = old && u->layout ? same_ends(cur, off, next_ir, old) : -ENOMEM;
 	/* decoded again rather than kept: 176 bytes a rule, 0.3 ms per 10,000 */
 	if (!ret)
 		ret = xlate_ir_build(cur, &cur_ir);
