@@ -60,6 +60,13 @@ bf_daemon_run() {
 	return 1
 }
 
+# ids of the BPF objects of KIND (prog or map) the daemon holds open, one a
+# line: BPF objects are global, and another daemon's on this host must not
+# count
+bf_daemon_bpf_ids() {
+	grep -h "^$1_id:" /proc/"$BF_DAEMON_PID"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un
+}
+
 bf_daemon_stop() {
 	kill -TERM "$BF_DAEMON_PID" 2>/dev/null
 	wait "$BF_DAEMON_PID"

@@ -119,10 +119,9 @@ bf_check "... naming what cannot be translated" grep -q "cannot translate target
 bf_check "... and the previous rules still drop" ping_fails
 bf_check "... and the table is unchanged" test "$("$ipt" -S INPUT | wc -l)" = 2
 
-# Programs carry their table and hook in their names: this daemon's, which
-# it holds open (programs are global; another daemon's must not count)
-names=$(grep -h '^prog_id:' /proc/"$BF_DAEMON_PID"/fdinfo/* 2>/dev/null | sort -u |
-	while read -r _ id; do bpftool prog show id "$id"; done | grep -o 'name [a-z_A-Z]*')
+# Programs carry their table and hook in their names.
+names=$(for id in $(bf_daemon_bpf_ids prog); do bpftool prog show id "$id"; done |
+	grep -o 'name [a-z_A-Z]*')
 bf_check "bpftool shows filter_INPUT/FORWARD/OUTPUT" \
 	bash -c 'grep -q filter_INPUT <<<"$1" && grep -q filter_FORWARD <<<"$1" && grep -q filter_OUTPUT <<<"$1"' _ "$names"
 

@@ -20,29 +20,11 @@ restore="$BF_OBJTREE/scripts/iptables-bpfilter-restore"
 work=$(mktemp -d)
 bf_veth_peer || exit 1
 
-# ids of the address runs' maps of the tables pinned in this sandbox, one
-# line each: the programs' own maps and those of the parts they call (maps
-# are global; another daemon's on this host must not count). The daemon
-# unpins a replaced table before it answers: one table is pinned here.
+# ids of the address runs' maps the daemon holds, one line each (it closes
+# a replaced table's before it answers)
 trie_ids() {
-	python3 - /sys/fs/bpf/bpfilter/ns-*/t*/prog_* <<'PY'
-import glob, json, subprocess, sys
-
-def bpftool(*args):
-	out = subprocess.run(["bpftool", "-j", *args], capture_output=True, text=True)
-	return json.loads(out.stdout) if out.returncode == 0 else None
-
-progs = [bpftool("prog", "show", "pinned", pin) for pin in sys.argv[1:]]
-for parts in glob.glob("/sys/fs/bpf/bpfilter/ns-*/t*/parts"):
-	for elem in bpftool("map", "dump", "pinned", parts) or []:
-		prog_id = int.from_bytes(bytes(int(b, 16) for b in elem["value"]), "little")
-		progs.append(bpftool("prog", "show", "id", str(prog_id)))
-maps = {m for p in progs if p for m in p.get("map_ids", [])}
-for m in sorted(maps):
-	info = bpftool("map", "show", "id", str(m))
-	if info and info.get("name") in ("filter_runs", "filter_runs_h"):
-		print(m)
-PY
+	for id in $(bf_daemon_bpf_ids map); do bpftool map show id "$id"; done |
+		awk '$4 == "filter_runs" || $4 == "filter_runs_h" { sub(":", "", $1); print $1 }'
 }
 
 bf_check "bpfilterd starts" bf_daemon_start
