@@ -96,9 +96,11 @@ NOLIBC_DIR ?= $(srctree)/build/nolibc
 ifneq ($(wildcard $(NOLIBC_DIR)/nolibc.h),)
 WRAPPER_CFLAGS := -DBF_NOLIBC -isystem $(NOLIBC_DIR) -nostdlib -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -lgcc
+# a wrapper built with glibc before nolibc was extracted is built again
+WRAPPER_DEPS := $(NOLIBC_DIR)/nolibc.h
 endif
 
-$(objtree)/scripts/%: $(srctree)/sockopt/wrapper.c
+$(objtree)/scripts/%: $(srctree)/sockopt/wrapper.c $(WRAPPER_DEPS)
 	$(quiet_cmd) CC $(patsubst $(objtree)/%,%,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(BF_CFLAGS)) $(CFLAGS) -static -DBF_TOOL='"$(subst -bpfilter,,$*)"' \
