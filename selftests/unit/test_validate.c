@@ -484,7 +484,8 @@ TEST(read_back_hides_kernel_private_bytes)
 	struct xt_rateinfo r = { .avg = 10000, .burst = 5, .prev = 77, .cost = 99 };
 	unsigned char m[256], out[BLOB_MAX];
 	unsigned int len = blob_match(m, "limit", 0, &r, sizeof(r));
-	struct xt_counters add[4] = { { 3, 300 } };
+	/* one per entry: the rule, three policies and the table's end */
+	struct xt_counters add[5] = { { 3, 300 } };
 	struct xlate_table *t = NULL;
 	const struct xt_rateinfo *seen;
 	struct xlate_error err;
@@ -493,6 +494,7 @@ TEST(read_back_hides_kernel_private_bytes)
 
 	one_rule(&b, NF_INET_LOCAL_IN, NULL, m, len, XT_STANDARD_TARGET, 0, &drop, sizeof(drop));
 	ASSERT_EQ(0, xlate_table_translate(&b.repl, b.entries, &t, &err));
+	ASSERT_EQ(ARRAY_SIZE(add), t->num_entries);
 	xlate_table_add_counters(t, add);
 	memset(out, 0xaa, sizeof(out));
 	xlate_table_copy_entries(t, out, NULL);
