@@ -325,6 +325,8 @@ static int gen_target(struct bf_gen *g, const struct xlate_rule *r, const struct
 			return bf_gen_unsupported(g, "target", r->target->name, r->target->revision,
 						  "no BPF translation");
 		return tg->gen(g, r, falls);
+	case XLATE_JUMP_NOWHERE: /* unreachable: no sequence holds it */
+		break;
 	}
 	return -EINVAL;
 }

@@ -66,8 +66,13 @@ static int decode_target(struct xlate_ir *ir, struct xlate_rule *r)
 	if (v >= 0) {
 		int to = rule_at(ir, (unsigned int)v);
 
-		if (to < 0)
-			return -EINVAL;
+		if (to < 0) {
+			/* the validator let it through: no hook reaches it */
+			if (r->entry->comefrom & ((1u << NF_INET_NUMHOOKS) - 1))
+				return -EINVAL;
+			r->action = XLATE_JUMP_NOWHERE;
+			return 0;
+		}
 		r->jump = (unsigned int)to;
 		r->action = (r->entry->ip.flags & IPT_F_GOTO) ? XLATE_GOTO : XLATE_JUMP;
 	} else if (v == XT_RETURN) {

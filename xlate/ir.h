@@ -22,6 +22,11 @@ enum xlate_action {
 	XLATE_OTHER_VERDICT,
 	/* an extension target (LOG, REJECT, ERROR) */
 	XLATE_TARGET_EXT,
+	/*
+	 * A jump to an offset where no rule starts. ip_tables checks the
+	 * jumps of the rules its hooks reach only: no packet meets this rule.
+	 */
+	XLATE_JUMP_NOWHERE,
 };
 
 struct xlate_match {

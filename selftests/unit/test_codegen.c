@@ -711,4 +711,29 @@ TEST(user_chain_jump_return_goto)
 	EXPECT_EQ(NF_ACCEPT, r.verdict);
 }
 
+TEST(a_rule_no_hook_reaches_may_jump_nowhere)
+{
+	static struct blob b;
+	unsigned int out;
+	struct result r;
+
+	/*
+	 * OUTPUT: -j DROP; then a jump to no rule (policy ACCEPT). ip_tables
+	 * checks the jumps of the rules it reaches only: it takes this table.
+	 */
+	out = output_start(&b);
+	blob_verdict(&b, NULL, DROP);
+	blob_verdict(&b, NULL, 0x6000);
+	output_end(&b, out, ACCEPT);
+	ASSERT_LT(b.repl.size, 0x6000u);
+	r = load_and_run(&b, 2, &tcp80, 1);
+	ASSERT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(NF_DROP, r.verdict);
+	EXPECT_EQ(1, r.rule_pkts);
+	/* reached (the DROP made conditional), the same jump is refused, as ip_tables does */
+	blob_at(&b, out)->ip.proto = IPPROTO_UDP;
+	r = load_and_run(&b, 2, &tcp80, 1);
+	EXPECT_EQ(-ELOOP, r.ret);
+}
+
 TEST_HARNESS_MAIN
