@@ -351,17 +351,20 @@ static int restore_netns(const struct state_ns *sn)
 /* The index: each netns in turn. */
 static int parse(const unsigned char *payload, size_t len)
 {
-	const struct state_ns *list = (const void *)(payload + sizeof(uint32_t));
+	struct state_ns sn;
 	uint32_t count, i;
 	int ret = 0;
 
 	if (len < sizeof(count))
 		return -EBADMSG;
 	memcpy(&count, payload, sizeof(count));
-	if (len - sizeof(count) != (size_t)count * sizeof(*list))
+	if (len - sizeof(count) != (size_t)count * sizeof(sn))
 		return -EBADMSG;
-	for (i = 0; !ret && i < count; i++)
-		ret = restore_netns(&list[i]);
+	for (i = 0; !ret && i < count; i++) {
+		/* after the 32-bit count: not aligned for the cookie */
+		memcpy(&sn, payload + sizeof(count) + (size_t)i * sizeof(sn), sizeof(sn));
+		ret = restore_netns(&sn);
+	}
 	return ret;
 }
 
