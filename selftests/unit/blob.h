@@ -62,7 +62,8 @@ static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip, c
 	memset(e, 0, sizeof(*e) + mlen + tlen);
 	if (ip)
 		e->ip = *ip;
-	memcpy(e->elems, mbuf, mlen);
+	if (mlen) /* no matches: mbuf may be NULL */
+		memcpy(e->elems, mbuf, mlen);
 	e->target_offset = sizeof(*e) + mlen;
 	e->next_offset = e->target_offset + tlen;
 	t = (void *)((char *)e + e->target_offset);

@@ -47,7 +47,8 @@ static inline unsigned int pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		th->dest = htons(s->dport);
 		th->doff = (sizeof(*th) + s->tcp_optlen) / 4;
 		l4[13] = s->tcp_flags;
-		memcpy(l4 + sizeof(*th), s->tcp_opts, s->tcp_optlen);
+		if (s->tcp_optlen) /* none: tcp_opts may be NULL */
+			memcpy(l4 + sizeof(*th), s->tcp_opts, s->tcp_optlen);
 		l4len = sizeof(*th) + s->tcp_optlen;
 	} else if (s->proto == IPPROTO_UDP) {
 		*(uint16_t *)l4 = htons(s->sport);
