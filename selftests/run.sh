@@ -29,6 +29,17 @@ run_one() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# A sanitized build (make SANITIZE=1): every AddressSanitizer report, the
+# daemon's too (leaks at its exit), is written to a file and counted as a
+# failure, whichever test it came from. UBSan's go to stderr (it has no
+# file of its own beside ASan) and end the process: its test fails.
+san_dir=
+if ldd "$objtree/umh/bpfilterd" 2>/dev/null | grep -q libasan; then
+	san_dir=$(mktemp -d)
+	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1"
+	export UBSAN_OPTIONS="print_stacktrace=1"
+fi
+
 run_one test_validate "$objtree/selftests/unit/test_validate"
 run_one test_wire "$objtree/selftests/unit/test_wire"
 run_one test_codegen "$objtree/selftests/unit/test_codegen"
@@ -39,6 +50,7 @@ run_one test_job "$objtree/selftests/unit/test_job"
 run_one test_buffers "$objtree/selftests/unit/test_buffers"
 run_one daemon bash "$top/selftests/e2e/daemon.sh" "$objtree"
 run_one iptables_diff bash "$top/selftests/e2e/iptables_diff.sh" "$objtree"
+run_one blob_diff bash "$top/selftests/e2e/blob_diff.sh" "$objtree"
 run_one enforce bash "$top/selftests/e2e/enforce.sh" "$objtree"
 run_one matches bash "$top/selftests/e2e/matches.sh" "$objtree"
 run_one paged bash "$top/selftests/e2e/paged.sh" "$objtree"
@@ -55,6 +67,16 @@ run_one updates bash "$top/selftests/e2e/updates.sh" "$objtree"
 run_one data_update bash "$top/selftests/e2e/data_update.sh" "$objtree"
 run_one scale bash "$top/selftests/e2e/scale.sh" "$objtree"
 run_one diff_random_big env BF_DIFF_KIND=big bash "$top/selftests/e2e/diff_random.sh" "$objtree" 1 8 1000
+
+if [ -n "$san_dir" ]; then
+	for report in "$san_dir"/*; do
+		[ -e "$report" ] || continue
+		sed 's|^|sanitizer: # |' "$report" | head -40
+		echo "sanitizer: not ok - ${report##*/}"
+		failed=$((failed + 1))
+	done
+	rm -rf "$san_dir"
+fi
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
