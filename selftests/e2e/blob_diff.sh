@@ -62,20 +62,20 @@ for seed in $(seq "$first" $((first + count - 1))); do
 		on kern "$raw" >"$work/t.kern"
 		on bpf "$raw" >"$work/t.bpf"
 		if [ "$(cat "$work/e.bpf")" != 0 ]; then
-			bf_not_ok "seed $seed: bpfilter takes the seed's table again"
-			bad=$((bad + 1))
+			why="bpfilter refused the seed's table before it"
 		elif [ "$k" = "$b" ] && cmp -s "$work/t.kern" "$work/t.bpf"; then
 			same=$((same + 1))
-			[ "$k" = 0 ] && took=$((took + 1))
-			[ "$k" = 0 ] || errnos[$k]=1
+			if [ "$k" = 0 ]; then took=$((took + 1)); else errnos[$k]=1; fi
+			continue
 		elif [ "$b" = $EOPNOTSUPP ] && cmp -s "$work/before.bpf" "$work/t.bpf"; then
 			untranslatable=$((untranslatable + 1))
+			continue
 		else
-			bad=$((bad + 1))
-			[ $bad -le 5 ] && bf_not_ok "seed $seed, mutant $n ($(cat "$work/m/$n.txt")):" \
-				"kernel errno $k, bpfilter errno $b, tables $(cmp -s "$work/t.kern" \
+			why="kernel errno $k, bpfilter errno $b, tables $(cmp -s "$work/t.kern" \
 				"$work/t.bpf" && echo equal || echo differ)"
 		fi
+		bad=$((bad + 1))
+		[ $bad -le 5 ] && bf_not_ok "seed $seed, mutant $n ($(cat "$work/m/$n.txt")): $why"
 	done
 	if [ $bad -eq 0 ] && [ $took -gt 0 ] && [ $((same - took)) -gt 0 ]; then
 		bf_ok "seed $seed: $mutants mutants, same errno and table: $took taken," \

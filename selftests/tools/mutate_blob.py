@@ -8,7 +8,8 @@ REQUEST is what `ipt_replace save` writes: struct ipt_replace (96 bytes),
 then the entries. Writes OUTDIR/0 .. OUTDIR/COUNT-1, each the request with
 one to three mutations of the fields the kernel checks (offsets, sizes,
 hooks, names, revisions, verdicts, match data) to values near the edges,
-one in ten then cut or grown, and OUTDIR/N.txt saying which. The same SEED gives the same mutants.
+one in ten then cut or grown, and OUTDIR/N.txt saying which. The same
+SEED gives the same mutants.
 """
 import os
 import random
