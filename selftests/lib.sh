@@ -4,12 +4,18 @@
 # its own (bf_sandbox "$@"): new mount and network namespaces, a private /run
 # and bpffs, so it never touches the host's firewall or daemon and tests can
 # run in parallel. TAP lines ("ok N - ...", "not ok N - ...") are counted by
-# selftests/run.sh.
+# selftests/run.sh. Its temporary files (mktemp) go to a directory of its
+# own, removed when it ends, whatever it left there.
 
 bf_sandbox() {
+	local tmp
+
 	if [ -z "${BF_IN_SANDBOX:-}" ]; then
-		exec env BF_IN_SANDBOX=1 unshare --mount --net --propagation private -- \
+		tmp=$(mktemp -d) || exit 1
+		trap "rm -rf '$tmp'" EXIT
+		env BF_IN_SANDBOX=1 TMPDIR="$tmp" unshare --mount --net --propagation private -- \
 			bash "$0" "$@"
+		exit $?
 	fi
 	mount -t tmpfs tmpfs /run || exit 1
 	mount -t bpf bpf /sys/fs/bpf || exit 1
