@@ -17,14 +17,36 @@
 /* comefrom bit set while a chain walk is in progress: seeing it is a loop */
 #define WALK_IN_PROGRESS (1u << NF_INET_NUMHOOKS)
 
-static bool is_standard(const struct xt_entry_target *t)
+/*
+ * A target where the blob puts it. The kernel reads targets (their sizes,
+ * names and verdicts) before it checks the sizes of the matches in front of
+ * them, so until then a target may lie at any address: x86 reads it there,
+ * and so must we, without the undefined behaviour of a misaligned struct.
+ */
+typedef struct xt_entry_target __attribute__((aligned(1))) any_target;
+
+static const any_target *target_of(const struct ipt_entry *e)
+{
+	return (const void *)((const char *)e + e->target_offset);
+}
+
+/* What follows the target's header: a standard verdict, an error's name. */
+static const char *target_data(const any_target *t)
+{
+	return (const char *)t + sizeof(*t);
+}
+
+static bool is_standard(const any_target *t)
 {
 	return strcmp(t->u.user.name, XT_STANDARD_TARGET) == 0;
 }
 
-static int verdict_of(const struct xt_entry_target *t)
+static int verdict_of(const any_target *t)
 {
-	return ((const struct xt_standard_target *)t)->verdict;
+	int verdict;
+
+	memcpy(&verdict, target_data(t), sizeof(verdict));
+	return verdict;
 }
 
 /* The netfilter verdict encoded by a negative standard verdict. */
@@ -43,7 +65,7 @@ static bool unconditional(const struct ipt_entry *e)
 /* A chain's end: unconditional ACCEPT or DROP. */
 static bool underflow_ok(const struct ipt_entry *e)
 {
-	const struct xt_entry_target *t = xlate_entry_target(e);
+	const any_target *t = target_of(e);
 	unsigned int verdict;
 
 	if (!unconditional(e) || !is_standard(t))
@@ -89,13 +111,13 @@ static int check_matches_layout(const unsigned char *pos, int length)
 static int check_entry_offsets(const struct ipt_entry *e)
 {
 	const unsigned char *base = (const void *)e;
-	const struct xt_entry_target *t;
+	const any_target *t;
 
 	if (e->target_offset < sizeof(*e))
 		return -EINVAL;
 	if (e->target_offset + sizeof(*t) > e->next_offset)
 		return -EINVAL;
-	t = (const void *)(base + e->target_offset);
+	t = target_of(e);
 	if (t->u.target_size < sizeof(*t))
 		return -EINVAL;
 	if (e->target_offset + t->u.target_size > e->next_offset)
@@ -107,10 +129,10 @@ static int check_entry_offsets(const struct ipt_entry *e)
 		if (!verdict_ok(verdict_of(t)))
 			return -EINVAL;
 	} else if (strcmp(t->u.user.name, XT_ERROR_TARGET) == 0) {
-		const struct xt_error_target *et = (const void *)t;
+		const size_t name_len = sizeof(((struct xt_error_target *)0)->errorname);
 
-		if (t->u.target_size != sizeof(*et) ||
-		    strnlen(et->errorname, sizeof(et->errorname)) == sizeof(et->errorname))
+		if (t->u.target_size != sizeof(struct xt_error_target) ||
+		    strnlen(target_data(t), name_len) == name_len)
 			return -EINVAL;
 	}
 	return check_matches_layout(base + sizeof(*e), e->target_offset - sizeof(*e));
@@ -201,7 +223,7 @@ static bool walk_hook(struct xlate_table *t, unsigned int hook, const unsigned i
 
 	e->counters.pcnt = pos;
 	for (;;) {
-		const struct xt_entry_target *tg = xlate_entry_target(e);
+		const any_target *tg = target_of(e);
 		bool visited = e->comefrom & (1u << hook);
 		unsigned int newpos;
 

@@ -48,7 +48,8 @@ static inline unsigned int blob_match(unsigned char *at, const char *name, uint8
 
 /*
  * Append an entry: ip header, matches already laid out in mbuf (mlen bytes),
- * then a target (name, revision, payload). Returns the entry's offset.
+ * then a target (name, revision, payload). Returns the entry's offset. The
+ * target is copied in place: matches of a wrong size may misalign it.
  */
 static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip, const void *mbuf,
 				      unsigned int mlen, const char *tname, uint8_t trev,
@@ -56,8 +57,9 @@ static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip, c
 {
 	unsigned int off = b->repl.size;
 	struct ipt_entry *e = (void *)(b->entries + off);
-	struct xt_entry_target *t;
-	unsigned int tlen = XT_ALIGN(sizeof(*t) + tsize);
+	struct xt_entry_target t = { 0 };
+	unsigned int tlen = XT_ALIGN(sizeof(t) + tsize);
+	unsigned char *at;
 
 	memset(e, 0, sizeof(*e) + mlen + tlen);
 	if (ip)
@@ -66,11 +68,13 @@ static inline unsigned int blob_entry(struct blob *b, const struct ipt_ip *ip, c
 		memcpy(e->elems, mbuf, mlen);
 	e->target_offset = sizeof(*e) + mlen;
 	e->next_offset = e->target_offset + tlen;
-	t = (void *)((char *)e + e->target_offset);
-	t->u.target_size = tlen;
-	strcpy(t->u.user.name, tname);
-	t->u.user.revision = trev;
-	memcpy(t->data, tdata, tsize);
+	t.u.target_size = tlen;
+	strcpy(t.u.user.name, tname);
+	t.u.user.revision = trev;
+	at = (unsigned char *)e + e->target_offset;
+	memcpy(at, &t, sizeof(t));
+	if (tsize) /* no payload: tdata may be NULL */
+		memcpy(at + sizeof(t), tdata, tsize);
 	b->repl.size += e->next_offset;
 	b->repl.num_entries++;
 	b->last = off;

@@ -296,6 +296,39 @@ TEST(match_overrunning_target_is_einval)
 	EXPECT_EQ(-EINVAL, translate(&b));
 }
 
+/*
+ * A match 4 bytes short puts the target off its alignment, in an entry whose
+ * offsets are right: the kernel reads the target there (its size, name,
+ * verdict) and fails on the match's size later. (Under make SANITIZE=1,
+ * UBSan ends the test if the validator reads it as an aligned struct.)
+ */
+TEST(match_size_misaligning_the_target_is_einval)
+{
+	struct xt_tcp tcp = { .spts = { 0, 0xffff }, .dpts = { 22, 22 } };
+	uint16_t target_size = sizeof(struct xt_standard_target);
+	unsigned char m[256];
+	unsigned int len = blob_match(m, "tcp", 0, &tcp, sizeof(tcp)) - 4;
+	struct ipt_entry *e;
+	struct blob b;
+
+	((struct xt_entry_match *)m)->u.match_size = len;
+	blob_init(&b);
+	e = blob_at(&b, blob_entry(&b, &ip_tcp, m, len, XT_STANDARD_TARGET, 0,
+				   &(int){ VERDICT(NF_DROP) }, sizeof(int)));
+	/* the target's 36 bytes end where the next entry starts, aligned */
+	memcpy((char *)e + e->target_offset, &target_size, sizeof(target_size));
+	e->next_offset = XT_ALIGN(e->target_offset + target_size);
+	b.repl.size = e->next_offset;
+	blob_builtin_policies(&b, VERDICT(NF_ACCEPT), 0);
+	blob_end(&b);
+	EXPECT_EQ(-EINVAL, translate(&b));
+	/* the same entry with a match of the right size is taken */
+	((struct xt_entry_match *)m)->u.match_size = len + 4;
+	one_rule(&b, NF_INET_LOCAL_IN, &ip_tcp, m, len + 4, XT_STANDARD_TARGET, 0,
+		 &(int){ VERDICT(NF_DROP) }, sizeof(int));
+	EXPECT_EQ(0, translate(&b));
+}
+
 static int one_match(const struct ipt_ip *ip, unsigned int hook, const char *name, uint8_t rev,
 		     const void *data, unsigned int size)
 {
