@@ -136,16 +136,6 @@ static bool digest(const struct xlate_rule *first, const struct xlate_rule *r,
 	return true;
 }
 
-static bool is_policy(const struct xlate_ir *ir, unsigned int i)
-{
-	unsigned int h;
-
-	for (h = 0; h < NF_INET_NUMHOOKS; h++)
-		if ((ir->table->valid_hooks & (1u << h)) && ir->underflow[h] == i)
-			return true;
-	return false;
-}
-
 static int tuple_id(struct bf_tuple_plan *plan, const struct bf_tuple_shape *shape)
 {
 	unsigned int t;
@@ -178,8 +168,10 @@ static unsigned int scan(const struct bf_gen *g, unsigned int start, struct bf_t
 		/*
 		 * An address run (a blocklist after a few port rules) is left to
 		 * its own classifier: one lookup, and bans there are data updates.
+		 * A rule ip_tables' walk stops at (a policy, a bare -j ACCEPT)
+		 * ends the run before it: the rules after it may be unreachable.
 		 */
-		if ((n && bf_address_run_at(ir, start + n, from)) || is_policy(ir, start + n) ||
+		if ((n && bf_address_run_at(ir, start + n, from)) || xlate_rule_ends_walk(r) ||
 		    !digest(&ir->rules[start], r, &plan->rest, &tr, &shape, &tcp))
 			break;
 		id = tuple_id(plan, &shape);

@@ -162,3 +162,16 @@ bool xlate_rule_ip_unconditional(const struct xlate_rule *r)
 
 	return memcmp(&r->entry->ip, &any, sizeof(any)) == 0;
 }
+
+bool xlate_rule_ends_walk(const struct xlate_rule *r)
+{
+	switch (r->action) {
+	case XLATE_ACCEPT:
+	case XLATE_DROP:
+	case XLATE_RETURN:
+	case XLATE_OTHER_VERDICT:
+		return r->num_matches == 0 && xlate_rule_ip_unconditional(r);
+	default:
+		return false;
+	}
+}

@@ -65,5 +65,12 @@ void xlate_ir_free(struct xlate_ir *ir);
 
 /* True if the rule's ipt_ip matches every packet. */
 bool xlate_rule_ip_unconditional(const struct xlate_rule *r);
+/*
+ * True if ip_tables' walk of the chains stops at r (mark_source_chains()):
+ * no matches, every packet, a verdict or RETURN; each chain's policy is
+ * one. A rule after it that nothing jumps to is never walked, its own jump
+ * never checked (XLATE_JUMP_NOWHERE): code must not run on into it.
+ */
+bool xlate_rule_ends_walk(const struct xlate_rule *r);
 
 #endif /* BPFILTER_XLATE_IR_H */

@@ -262,6 +262,49 @@ TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 	expect_rule(_metadata, &b, "its address, another port", &pkt, n, NF_ACCEPT, 1);
 }
 
+/*
+ * A bare -j ACCEPT among tuple rules ends ip_tables' walk of the chain: the
+ * rules after it are never checked, and one may jump where no rule starts.
+ * The run must end before the bare rule, not run on into those rules (the
+ * table was refused with EINVAL, where ip_tables takes it).
+ */
+TEST(a_bare_verdict_ends_a_tuple_run)
+{
+	static struct blob b;
+	struct ipt_ip udp_only = { .proto = IPPROTO_UDP };
+	unsigned int i, out, n = 40;
+	struct pkt_spec pkt;
+
+	out = output_start(&b);
+	for (i = 0; i < 2 * n; i++) {
+		char src[16];
+		struct tuple_rule t = {
+			src, HOST, NULL, NULL, IPPROTO_UDP, { ANY }, { (uint16_t)i, (uint16_t)i },
+			DROP
+		};
+
+		snprintf(src, sizeof(src), "10.2.0.%u", i);
+		add_tuple_rule(&b, &t);
+		if (i + 1 == n) {
+			blob_verdict(&b, NULL, ACCEPT);
+			blob_verdict(&b, &udp_only, 0x60000);
+		}
+	}
+	output_end(&b, out, DROP);
+	ASSERT_LT(b.repl.size, 0x60000u);
+	ASSERT_TRUE(output_uses_map(&b, "filter_tuples"));
+
+	pkt = udp53;
+	pkt.src = "10.2.0.7";
+	pkt.dport = 7;
+	expect_rule(_metadata, &b, "a rule of the run", &pkt, 7, NF_DROP, 1);
+	pkt.dport = 8;
+	expect_rule(_metadata, &b, "no rule of the run: the bare ACCEPT", &pkt, n, NF_ACCEPT, 1);
+	pkt.src = "10.2.0.50";
+	pkt.dport = 50;
+	expect_rule(_metadata, &b, "a rule past it: never reached", &pkt, 50 + 2, NF_ACCEPT, 0);
+}
+
 /* The instructions the verifier walked to load OUTPUT's program, or 0. */
 static unsigned int output_verified_insns(struct blob *b)
 {
