@@ -6,6 +6,7 @@
 #   make V=1             show the commands
 #   make check           build and run the selftests
 #   make SANITIZE=1 check  the same with AddressSanitizer and UBSan, in build/san
+#   make fuzz            libFuzzer targets (clang) in build/fuzz: scripts/fuzz.sh
 #   make install         install into $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make bench-tools     build scripts/bench.sh's helpers
 #   make clean           remove the build directory's objects
@@ -13,8 +14,8 @@
 # Each directory lists its objects in its own Makefile (<dir>-y := ...).
 
 srctree := $(CURDIR)
-# a sanitized build (SANITIZE=1, below) has a tree of its own
-O ?= $(if $(filter 1,$(SANITIZE)),build/san,build)
+# a sanitized or fuzzing build (SANITIZE=1, FUZZ=1, below) has a tree of its own
+O ?= $(if $(filter 1,$(SANITIZE)),build/san,$(if $(filter 1,$(FUZZ)),build/fuzz,build))
 objtree := $(abspath $(O))
 
 ifeq ($(V),1)
@@ -71,8 +72,24 @@ $(call objs,xlate) $(call objs,bpf) $(call objs,umh) \
 $(DAEMON) $(addprefix $(objtree)/selftests/unit/,$(selftests-unit)): LDFLAGS += $(SAN_FLAGS)
 endif
 
+# make fuzz: the translator and the code generator built with clang's
+# libFuzzer hooks and the same sanitizers, for selftests/fuzz/'s targets.
+ifeq ($(FUZZ),1)
+CC := clang
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# the kernel's own ipt_standard layout, which our entries follow
+BF_CFLAGS += -Wno-gnu-variable-sized-type-not-at-end
+$(call objs,xlate) $(call objs,bpf) $(fuzz-objs): CFLAGS += $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link
+$(fuzz-bins): LDFLAGS += $(FUZZ_FLAGS) -fsanitize=fuzzer
+
+fuzz: $(fuzz-bins)
+else
+fuzz:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz
+endif
+
 ALL_OBJS := $(call objs,xlate) $(call objs,sockopt) $(call objs,bpf) $(call objs,umh) \
-	$(selftests-objs)
+	$(selftests-objs) $(if $(filter 1,$(FUZZ)),$(fuzz-objs))
 
 all: $(DAEMON) $(CLIENT_LIB) $(PRELOAD_LIB) $(WRAPPERS) $(selftests-bins)
 
@@ -151,7 +168,7 @@ clean:
 	rm -rf $(objtree)/xlate $(objtree)/sockopt $(objtree)/bpf $(objtree)/umh \
 		$(objtree)/selftests $(objtree)/scripts
 
-.PHONY: all bench-tools check install clean
+.PHONY: all bench-tools check fuzz install clean
 .DELETE_ON_ERROR:
 
 -include $(ALL_OBJS:.o=.d)

@@ -589,11 +589,11 @@ const struct bf_layout *bf_update_layout(const struct bf_update *u)
 	return u->layout;
 }
 
-/* *to: a duplicate of from (-1 for -1); false if it cannot be made. */
-static bool dup_fd(int from, int *to)
+/* *to: a duplicate of from (-1 for -1); 1 if it cannot be made, else 0. */
+static unsigned int dup_fd(int from, int *to)
 {
 	*to = from < 0 ? -1 : fcntl(from, F_DUPFD_CLOEXEC, 0);
-	return from < 0 || *to >= 0;
+	return from >= 0 && *to < 0;
 }
 
 struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id)
@@ -601,31 +601,31 @@ struct bf_bpf_table *bf_update_table(struct bf_update *u, uint32_t id)
 	const struct bf_bpf_table *bt = u->bt;
 	const struct bf_table_maps *m = &bt->maps;
 	struct bf_bpf_table *nbt;
-	unsigned int h;
-	bool ok;
+	unsigned int h, failed;
 
 	nbt = bf_bpf_table_new(bt->name, id, u->next_rules);
 	if (!nbt)
 		return NULL;
 	nbt->maps = *m;
-	/* & rather than &&: each fd is duplicated or -1, none left shared with bt */
-	ok = dup_fd(m->counters_fd, &nbt->maps.counters_fd) &
-	     dup_fd(m->events_fd, &nbt->maps.events_fd) & dup_fd(m->state_fd, &nbt->maps.state_fd) &
-	     dup_fd(m->local_routes_fd, &nbt->maps.local_routes_fd) &
-	     dup_fd(m->parts_fd, &nbt->maps.parts_fd) & dup_fd(m->gen_fd, &nbt->maps.gen_fd);
+	/* all tried, none short-cut: each fd is duplicated or -1, none left shared with bt */
+	failed = dup_fd(m->counters_fd, &nbt->maps.counters_fd) +
+		 dup_fd(m->events_fd, &nbt->maps.events_fd) +
+		 dup_fd(m->state_fd, &nbt->maps.state_fd) +
+		 dup_fd(m->local_routes_fd, &nbt->maps.local_routes_fd) +
+		 dup_fd(m->parts_fd, &nbt->maps.parts_fd) + dup_fd(m->gen_fd, &nbt->maps.gen_fd);
 	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
 		const struct bf_runs_trie *t = &bt->tries[h];
 		struct bf_runs_trie *nt = &nbt->tries[h];
 
-		ok &= dup_fd(bt->prog_fds[h], &nbt->prog_fds[h]);
+		failed += dup_fd(bt->prog_fds[h], &nbt->prog_fds[h]);
 		/* the maps without their entries' record: no later table shares them */
-		ok &= dup_fd(t->hashed_fd, &nt->hashed_fd) & dup_fd(t->fd, &nt->fd);
+		failed += dup_fd(t->hashed_fd, &nt->hashed_fd) + dup_fd(t->fd, &nt->fd);
 		nt->nr_hashed =
 			t->nr_hashed + edits_in(u, h, true, true) - edits_in(u, h, true, false);
 		nt->nr_trie =
 			t->nr_trie + edits_in(u, h, false, true) - edits_in(u, h, false, false);
 	}
-	if (!ok) {
+	if (failed) {
 		bf_bpf_table_free(nbt);
 		return NULL;
 	}

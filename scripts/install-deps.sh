@@ -40,7 +40,7 @@ SRC
 
 # Packages taken from backports on bookworm (newer libbpf, headers, bpftool).
 backports_pkgs="libbpf-dev libbpf1 bpftool linux-libc-dev linux-source-6.12"
-main_pkgs="build-essential pkg-config clang llvm libelf-dev zlib1g-dev
+main_pkgs="build-essential pkg-config clang llvm libclang-rt-dev libelf-dev zlib1g-dev
 	libiptc-dev libxtables-dev iptables nftables iproute2 libnetfilter-queue-dev
 	libmnl-dev xz-utils kmod procps util-linux psmisc python3 gnuplot-nox
 	iputils-ping netcat-openbsd socat systemd"
