@@ -189,6 +189,18 @@ static void add_tuple_rule(struct blob *b, const struct tuple_rule *t)
 #define ANY 0, 0xffff
 #define HOST "255.255.255.255"
 
+/* -s 10.2.0.I -p udp --dport I -j DROP */
+static void add_udp_port_rule(struct blob *b, unsigned int i)
+{
+	char src[16];
+	struct tuple_rule t = {
+		src, HOST, NULL, NULL, IPPROTO_UDP, { ANY }, { (uint16_t)i, (uint16_t)i }, DROP
+	};
+
+	snprintf(src, sizeof(src), "10.2.0.%u", i);
+	add_tuple_rule(b, &t);
+}
+
 TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 {
 	static struct blob b;
@@ -212,14 +224,10 @@ TEST(tuple_run_first_match_ports_fragments_and_hotdrop)
 
 	out = output_start(&b);
 	for (i = 0; i < n; i++) {
-		char src[16];
-		struct tuple_rule t = {
-			src, HOST, NULL, NULL, IPPROTO_UDP, { ANY }, { (uint16_t)i, (uint16_t)i },
-			DROP
-		};
-
-		snprintf(src, sizeof(src), "10.2.0.%u", i);
-		add_tuple_rule(&b, i < nh ? &head[i] : &t);
+		if (i < nh)
+			add_tuple_rule(&b, &head[i]);
+		else
+			add_udp_port_rule(&b, i);
 	}
 	output_end(&b, out, ACCEPT);
 	ASSERT_TRUE(output_uses_map(&b, "filter_tuples"));
@@ -277,14 +285,7 @@ TEST(a_bare_verdict_ends_a_tuple_run)
 
 	out = output_start(&b);
 	for (i = 0; i < 2 * n; i++) {
-		char src[16];
-		struct tuple_rule t = {
-			src, HOST, NULL, NULL, IPPROTO_UDP, { ANY }, { (uint16_t)i, (uint16_t)i },
-			DROP
-		};
-
-		snprintf(src, sizeof(src), "10.2.0.%u", i);
-		add_tuple_rule(&b, &t);
+		add_udp_port_rule(&b, i);
 		if (i + 1 == n) {
 			blob_verdict(&b, NULL, ACCEPT);
 			blob_verdict(&b, &udp_only, 0x60000);
