@@ -129,10 +129,8 @@ static int check_entry_offsets(const struct ipt_entry *e)
 		if (!verdict_ok(verdict_of(t)))
 			return -EINVAL;
 	} else if (strcmp(t->u.user.name, XT_ERROR_TARGET) == 0) {
-		const size_t name_len = sizeof(((struct xt_error_target *)0)->errorname);
-
 		if (t->u.target_size != sizeof(struct xt_error_target) ||
-		    strnlen(target_data(t), name_len) == name_len)
+		    strnlen(target_data(t), XT_FUNCTION_MAXNAMELEN) == XT_FUNCTION_MAXNAMELEN)
 			return -EINVAL;
 	}
 	return check_matches_layout(base + sizeof(*e), e->target_offset - sizeof(*e));
