@@ -21,7 +21,8 @@
 #include "../../bpf/loader.h"
 #include "../../xlate/table.h"
 
-#define FILTER_HOOKS ((1u << NF_INET_LOCAL_IN) | (1u << NF_INET_FORWARD) | (1u << NF_INET_LOCAL_OUT))
+#define FILTER_HOOKS \
+	((1u << NF_INET_LOCAL_IN) | (1u << NF_INET_FORWARD) | (1u << NF_INET_LOCAL_OUT))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
