@@ -7,15 +7,21 @@
 # selftests/run.sh. Its temporary files (mktemp) go to a directory of its
 # own, removed when it ends, whatever it left there.
 
-bf_sandbox() {
+# bf_own_tmp COMMAND...: run it with a TMPDIR of its own, removed when it
+# ends; exit with its status.
+bf_own_tmp() {
 	local tmp
 
+	tmp=$(mktemp -d) || exit 1
+	trap "rm -rf '$tmp'" EXIT
+	TMPDIR="$tmp" "$@"
+	exit $?
+}
+
+bf_sandbox() {
 	if [ -z "${BF_IN_SANDBOX:-}" ]; then
-		tmp=$(mktemp -d) || exit 1
-		trap "rm -rf '$tmp'" EXIT
-		env BF_IN_SANDBOX=1 TMPDIR="$tmp" unshare --mount --net --propagation private -- \
+		bf_own_tmp env BF_IN_SANDBOX=1 unshare --mount --net --propagation private -- \
 			bash "$0" "$@"
-		exit $?
 	fi
 	mount -t tmpfs tmpfs /run || exit 1
 	mount -t bpf bpf /sys/fs/bpf || exit 1

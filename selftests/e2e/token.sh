@@ -11,7 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 if [ -z "${BF_IN_USERNS:-}" ]; then
-	exec env BF_IN_USERNS=1 python3 "$here/../tools/userns_bpffs.py" bash "$0" "$@"
+	bf_own_tmp env BF_IN_USERNS=1 python3 "$here/../tools/userns_bpffs.py" bash "$0" "$@"
 fi
 
 bf_init "$1"
