@@ -12,10 +12,17 @@
  * fresh, on packets from and to the edges of every rule's prefix: the same
  * verdicts, and the same counters for every rule. After a data update it
  * checks too that the replaced table keeps its counts, and that its
- * generation still sees it whole until the update is finished. Built by
- * make fuzz, run by scripts/fuzz.sh update.
+ * generation still sees it whole until the update is finished.
+ *
+ * A step may also restart the daemon, as umh/state.c does from what it
+ * saved and pinned: after the step, or killed in the middle of a data
+ * update, before or after its switch of generations (the maps' entries
+ * then hold the two tables' values). The table the restart finds in force
+ * must answer and count as before, and later steps update it. Built by make
+ * fuzz, run by scripts/fuzz.sh update.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,278 +32,22 @@
 #include <bpf/bpf.h>
 
 #include "../../bpf/data_update.h"
-#include "../unit/blob.h"
+#include "../../bpf/runs_adopt.h"
 #include "../unit/pkt.h"
+#include "update_model.h"
 
-#define MAX_RULES 160
 #define MAX_STEPS 6
-#define MAX_EDITS 8
 /*
  * Packets: 4 addresses around each prefix a table of the input had, as
  * source and as destination (an entry a data update should have deleted
  * may answer later, for a prefix no table has any more).
  */
 #define MAX_PROBES 4096
-/* A packet's other address, which no rule's prefix below holds. */
+/* A packet's other address: outside 10.8.0.0/15, which holds the rules' prefixes. */
 #define OTHER_SRC 0x0a000001u
 #define OTHER_DST 0x0a000002u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-enum kind {
-	RUN_SRC, /* -s prefix -j verdict */
-	RUN_DST, /* -d prefix -j verdict */
-	SCTP, /* -p sctp -j ACCEPT: fits no run, matches no packet here */
-	INVERTED, /* ! -s prefix -j verdict (! -d for a destination run) */
-};
-
-struct rule {
-	enum kind kind;
-	uint32_t addr, mask; /* host order */
-	bool accept;
-};
-
-struct model {
-	bool dst; /* the first run's field: destination */
-	bool in_chain; /* rules in chain R, which INPUT and OUTPUT jump to */
-	bool udp; /* rules also match -p udp */
-	bool drop_policy; /* OUTPUT's */
-	bool lead; /* an SCTP rule in OUTPUT first */
-	const uint8_t *lens; /* the prefix lengths rules draw from */
-	struct rule rules[MAX_RULES];
-	unsigned int n;
-};
-
-struct input {
-	const uint8_t *data;
-	size_t size, pos;
-};
-
-static uint8_t take(struct input *in)
-{
-	return in->pos < in->size ? in->data[in->pos++] : 0;
-}
-
-/* Prefix lengths: one (a hash map), or several, nested (a trie). */
-static const uint8_t palettes[4][4] = {
-	{ 32, 32, 32, 32 },
-	{ 24, 24, 24, 24 },
-	{ 32, 32, 24, 16 },
-	{ 32, 28, 20, 16 },
-};
-
-static uint32_t mask_of(unsigned int len)
-{
-	return len ? ~0u << (32 - len) : 0;
-}
-
-/* One of 256 /24s in 10.8.0.0/15 (a), one of 16 addresses in it (b's top bits). */
-static uint32_t address_of(uint8_t a, uint8_t b)
-{
-	return 0x0a080000u | (uint32_t)a << 9 | (b >> 4) << 2;
-}
-
-/* A rule of the run on field dst: address_of(a, b), b's low bits its prefix length and verdict. */
-static struct rule decode_rule(const struct model *m, bool dst, uint8_t a, uint8_t b)
-{
-	struct rule r = {
-		.kind = dst ? RUN_DST : RUN_SRC,
-		.addr = address_of(a, b),
-		.mask = mask_of(m->lens[b & 3]),
-		.accept = b & 4,
-	};
-
-	r.addr &= r.mask;
-	return r;
-}
-
-/*
- * An inserted or replacing rule: mostly of the run it goes in, sometimes
- * of the other field, a rule no run takes, or an address with bits past
- * its mask (which matches nothing), as kind (0-7) says.
- */
-static struct rule decode_edit(const struct model *m, unsigned int at, unsigned int kind, uint8_t a,
-			       uint8_t b)
-{
-	const struct rule *near = at < m->n ? &m->rules[at] : at ? &m->rules[at - 1] : NULL;
-	bool dst = near ? near->kind == RUN_DST : m->dst;
-	struct rule r = decode_rule(m, kind == 5 ? !dst : dst, a, b);
-
-	if (kind == 6)
-		r.kind = a & 1 ? SCTP : INVERTED;
-	else if (kind == 7)
-		r.addr |= ~r.mask & (0x0a080000u | a);
-	return r;
-}
-
-static bool same_prefix(const struct rule *x, const struct rule *y)
-{
-	return x->kind == y->kind && x->addr == y->addr && x->mask == y->mask;
-}
-
-/*
- * Rule i of a table's first rules, of a prefix none before it has: the
- * classifier ends a run at a repeated prefix (which never matches), and
- * blocklists have none.
- */
-static struct rule unique_rule(const struct model *m, unsigned int i, bool dst, uint8_t a,
-			       uint8_t b)
-{
-	unsigned int tries, k = 0;
-	struct rule r;
-
-	for (tries = 0; tries < 512; tries++) {
-		r = decode_rule(m, dst, a + tries, b);
-		if (tries >= 256) { /* all prefixes of r's length taken: a /32 */
-			r.addr = address_of(a + tries, b);
-			r.mask = ~0u;
-		}
-		for (k = 0; k < i && !same_prefix(&m->rules[k], &r); k++)
-			;
-		if (k == i)
-			break;
-	}
-	return r;
-}
-
-static void decode_table(struct model *m, struct input *in)
-{
-	uint8_t h = take(in);
-	unsigned int n1, n2, i;
-
-	m->dst = h & 1;
-	m->in_chain = h & 2;
-	m->udp = h & 4;
-	m->drop_policy = h & 8;
-	m->lens = palettes[(h >> 4) & 3];
-	m->lead = h & 0x80;
-	/* runs are at least BF_RUN_MIN (32) rules long */
-	n1 = 32 + take(in) % 32;
-	n2 = h & 0x40 ? 32 + take(in) % 16 : 0;
-	/* a short input still makes different rules */
-	for (i = 0; i < n1 + n2; i++) {
-		uint8_t a = take(in) ^ (uint8_t)(i * 37), b = take(in);
-
-		m->rules[i] = unique_rule(m, i, i < n1 ? m->dst : !m->dst, a, b);
-	}
-	m->n = n1 + n2;
-}
-
-static void insert_rule(struct model *m, unsigned int at, struct rule r)
-{
-	memmove(&m->rules[at + 1], &m->rules[at], (m->n - at) * sizeof(m->rules[0]));
-	m->rules[at] = r;
-	m->n++;
-}
-
-/*
- * One edit, at pos: op's low two bits say insert, delete, replace or flip
- * the verdict; the next three the kind of rule inserted or replacing
- * (decode_edit()), or whether a flip copies a rule there instead (as
- * iptables -I twice makes).
- */
-static void decode_edit_op(struct model *m, struct input *in)
-{
-	uint8_t op = take(in), pos = take(in), a, b;
-	unsigned int kind = (op >> 2) & 7, at;
-
-	if (op & 3 ? !m->n : m->n == MAX_RULES)
-		return; /* nothing to delete, replace or flip; no room to insert */
-	at = pos % (m->n + !(op & 3));
-	if (op & 1) {
-		if ((op & 3) == 1) { /* delete */
-			memmove(&m->rules[at], &m->rules[at + 1],
-				(m->n - at - 1) * sizeof(m->rules[0]));
-			m->n--;
-		} else if (kind < 4) { /* flip */
-			m->rules[at].accept ^= 1;
-		} else if (m->n < MAX_RULES) { /* copy */
-			insert_rule(m, at, m->rules[take(in) % m->n]);
-		}
-		return;
-	}
-	a = take(in);
-	b = take(in);
-	if (op & 2) /* replace */
-		m->rules[at] = decode_edit(m, at, kind, a, b);
-	else /* insert */
-		insert_rule(m, at, decode_edit(m, at, kind, a, b));
-}
-
-/* One step's edits to m; false if the input has none left. */
-static bool decode_step(struct model *m, struct input *in)
-{
-	unsigned int edits, i;
-
-	if (in->pos >= in->size)
-		return false;
-	edits = take(in) % (MAX_EDITS + 1);
-	for (i = 0; i < edits; i++)
-		decode_edit_op(m, in);
-	return true;
-}
-
-static void add_rule(struct blob *b, const struct model *m, const struct rule *r)
-{
-	struct ipt_ip ip = { 0 };
-	bool dst = r->kind == RUN_DST || (r->kind == INVERTED && m->dst);
-
-	if (r->kind == SCTP) {
-		ip.proto = IPPROTO_SCTP;
-		blob_verdict(b, &ip, VERDICT(NF_ACCEPT));
-		return;
-	}
-	ip.proto = m->udp ? IPPROTO_UDP : 0;
-	if (dst) {
-		ip.dst.s_addr = htonl(r->addr);
-		ip.dmsk.s_addr = htonl(r->mask);
-	} else {
-		ip.src.s_addr = htonl(r->addr);
-		ip.smsk.s_addr = htonl(r->mask);
-	}
-	if (r->kind == INVERTED)
-		ip.invflags = dst ? IPT_INV_DSTIP : IPT_INV_SRCIP;
-	blob_verdict(b, &ip, VERDICT(r->accept ? NF_ACCEPT : NF_DROP));
-}
-
-static void set_jump(struct blob *b, unsigned int at, unsigned int to)
-{
-	struct ipt_entry *e = blob_at(b, at);
-	int verdict = (int)to;
-
-	memcpy((char *)e + e->target_offset + sizeof(struct xt_entry_target), &verdict,
-	       sizeof(verdict));
-}
-
-/* m as the request iptables would send. */
-static void build(const struct model *m, struct blob *b)
-{
-	unsigned int out, jump_in = 0, jump_out = 0, chain, i;
-
-	blob_init(b);
-	if (m->in_chain)
-		jump_in = blob_verdict(b, NULL, 0);
-	blob_policy(b, NF_INET_LOCAL_IN, VERDICT(NF_ACCEPT), 0);
-	blob_policy(b, NF_INET_FORWARD, VERDICT(NF_ACCEPT), b->repl.size);
-	out = b->repl.size;
-	if (m->lead)
-		add_rule(b, m, &(struct rule){ .kind = SCTP });
-	if (m->in_chain)
-		jump_out = blob_verdict(b, NULL, 0);
-	for (i = 0; !m->in_chain && i < m->n; i++)
-		add_rule(b, m, &m->rules[i]);
-	blob_policy(b, NF_INET_LOCAL_OUT, VERDICT(m->drop_policy ? NF_DROP : NF_ACCEPT), out);
-	if (m->in_chain) {
-		blob_chain_head(b, "R");
-		chain = b->repl.size;
-		for (i = 0; i < m->n; i++)
-			add_rule(b, m, &m->rules[i]);
-		blob_verdict(b, NULL, XT_RETURN);
-		set_jump(b, jump_in, chain);
-		set_jump(b, jump_out, chain);
-	}
-	blob_end(b);
-}
 
 struct probes {
 	uint32_t src[MAX_PROBES], dst[MAX_PROBES];
@@ -461,14 +212,133 @@ static void check_replaced(struct state *s, struct bf_bpf_table *nbt, unsigned i
 		fail("cannot set the generation", step);
 }
 
+static void take_stock(struct state *s, unsigned int step);
+
+static int dup_or_none(int fd)
+{
+	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
 /*
- * next's table object in place of s->bt: a data update, or a load. NULL
- * out of memory. After a data update, early: the verdicts on p's packets
+ * What a restarted daemon makes of bt, whose rules are t, in force: its
+ * pinned maps and programs reopened (umh/persist.c), the layout saved with
+ * it (umh/enforce.c: bt's own after a data update, else built from t), and
+ * its runs' maps taken over (bf_runs_adopt()). NULL: out of memory.
+ */
+static struct bf_bpf_table *restart(const struct bf_bpf_table *bt, const struct xlate_table *t,
+				    unsigned int step)
+{
+	struct bf_bpf_table *r = bf_bpf_table_new("filter", bt->id, t->num_entries);
+	struct bf_layout *built = NULL;
+	const struct bf_layout *l = bt->layout;
+	void *saved = NULL;
+	size_t len = 0;
+	unsigned int h;
+	int ret;
+
+	if (!r)
+		return NULL;
+	r->maps.counters_fd = dup_or_none(bt->maps.counters_fd);
+	r->maps.parts_fd = dup_or_none(bt->maps.parts_fd);
+	r->maps.state_fd = dup_or_none(bt->maps.state_fd);
+	r->maps.gen_fd = dup_or_none(bt->maps.gen_fd);
+	for (h = 0; h < NF_INET_NUMHOOKS; h++)
+		r->prog_fds[h] = dup_or_none(bt->prog_fds[h]);
+	if (!l && bt->maps.gen_fd >= 0)
+		l = built = bf_layout_build(bt, t);
+	if (l)
+		saved = bf_layout_save(l, &len);
+	if (saved && !(r->layout = bf_layout_load(saved, len)))
+		fail("a saved layout does not load again", step);
+	if (r->layout) {
+		r->maps.bank_elems = r->layout->bank_elems;
+		r->maps.table_id = r->layout->table_id;
+	}
+	bf_layout_free(built);
+	free(saved);
+	ret = l && !r->layout ? -ENOMEM : bf_runs_adopt(r, t);
+	if (ret && ret != -ENOMEM)
+		fail("the runs' maps cannot be taken over", step);
+	if (ret) {
+		bf_bpf_table_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * Restart the daemon with s's table in force: it answers and counts as
+ * before. False: out of memory.
+ */
+static bool restart_in_force(struct state *s, unsigned int step)
+{
+	struct bf_bpf_table *r = restart(s->bt, s->t, step);
+	struct xt_counters *c;
+
+	if (!r)
+		return false;
+	bf_bpf_table_free(s->bt);
+	s->bt = r;
+	c = calloc(r->num_counters, sizeof(*c));
+	if (c &&
+	    (bf_bpf_table_counters(r, c) || memcmp(c, s->counts, r->num_counters * sizeof(*c))))
+		fail("the counters changed across a restart", step);
+	free(c);
+	expect_verdicts(s, r, "the verdicts changed across a restart", step);
+	take_stock(s, step);
+	return true;
+}
+
+static const char *killed_name(enum restart killed)
+{
+	switch (killed) {
+	case KILLED_SWITCHED:
+		return "a data update, killed after its switch";
+	case KILLED_UNSWITCHED:
+		return "a data update, killed before its switch";
+	default:
+		return "a data update";
+	}
+}
+
+/*
+ * The daemon killed after the switch of data update u, before it was
+ * finished: the restart finds nbt's table, next, in force.
+ */
+static struct bf_bpf_table *killed_switched(struct bf_update *u, struct bf_bpf_table *nbt,
+					    const struct xlate_table *next, unsigned int step)
+{
+	struct bf_bpf_table *r = restart(nbt, next, step);
+
+	bf_update_free(u);
+	bf_bpf_table_free(nbt);
+	return r;
+}
+
+/*
+ * The daemon killed in data update u once it wrote every entry, before the
+ * switch (undone here): the restart finds s's table in force, and returns
+ * it (the client's request failed); NULL out of memory.
+ */
+static struct bf_bpf_table *killed_unswitched(struct state *s, struct bf_update *u,
+					      struct bf_bpf_table *nbt, unsigned int step)
+{
+	if (set_generation(nbt, s->bt->layout ? s->bt->layout->gen : 0))
+		fail("cannot set the generation", step);
+	bf_update_free(u);
+	bf_bpf_table_free(nbt);
+	return restart_in_force(s, step) ? s->bt : NULL;
+}
+
+/*
+ * next's table object in place of s->bt: a data update, or a load; s->bt
+ * if it stays in force (killed before the switch); NULL out of memory. After a data update, early: the verdicts on p's packets
  * in the new generation before the update was finished.
  */
 static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *next,
 				    const struct xlate_ir *ir, const struct probes *p,
-				    uint32_t *early, bool *ran_early, unsigned int step)
+				    uint32_t *early, bool *ran_early, enum restart killed,
+				    unsigned int step)
 {
 	struct bf_update *u = NULL;
 	struct bf_bpf_table *nbt;
@@ -477,7 +347,7 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 	*ran_early = false;
 	if (getenv("BF_FUZZ_VERBOSE"))
 		fprintf(stderr, "step %u: %u rules, %s\n", step, ir->num_rules,
-			ret ? "a load" : "a data update");
+			ret ? "a load" : killed_name(killed));
 	if (ret < 0 && ret != -ENOMEM)
 		fail("the update cannot be planned", step);
 	if (ret) {
@@ -495,10 +365,14 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 	ret = nbt ? bf_update_apply(u) : -ENOMEM;
 	if (ret && ret != -ENOMEM)
 		fail("the update cannot be applied", step);
+	if (!ret && killed == KILLED_UNSWITCHED)
+		return killed_unswitched(s, u, nbt, step);
 	if (!ret) {
 		run_probes(nbt, &s->m, p, early);
 		*ran_early = true;
 		check_replaced(s, nbt, step);
+		if (killed == KILLED_SWITCHED)
+			return killed_switched(u, nbt, next, step);
 		if (bf_update_finish(u))
 			fail("the update cannot be finished", step);
 	}
@@ -527,7 +401,7 @@ static struct xlate_table *translate(const struct model *m, unsigned int step)
 	struct xlate_error err = { 0 };
 	struct xlate_table *t = NULL;
 
-	build(m, &b);
+	build_request(m, &b);
 	if (xlate_table_translate(&b.repl, b.entries, &t, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		fail("the request is refused", step);
@@ -535,8 +409,11 @@ static struct xlate_table *translate(const struct model *m, unsigned int step)
 	return t;
 }
 
-/* Replace s's table by m's, and check the programs then in force. False: out of memory. */
-static bool step(struct state *s, const struct model *m, unsigned int step)
+/*
+ * Replace s's table by m's, restarting as restart says, and check the
+ * programs then in force. False: out of memory.
+ */
+static bool step(struct state *s, const struct model *m, enum restart restart, unsigned int step)
 {
 	static uint32_t early[2 * MAX_PROBES], want[2 * MAX_PROBES];
 	static struct probes p;
@@ -548,8 +425,12 @@ static bool step(struct state *s, const struct model *m, unsigned int step)
 	p = s->p;
 	add_probes(&p, m);
 	if (!xlate_ir_build(next, &ir))
-		nbt = replace(s, next, ir, &p, early, &ran_early, step);
+		nbt = replace(s, next, ir, &p, early, &ran_early, restart, step);
 	xlate_ir_free(ir);
+	if (nbt == s->bt) { /* checked as it came back (restart_in_force()) */
+		xlate_table_free(next);
+		return true;
+	}
 	if (nbt)
 		fresh = load(next, NULL, step);
 	if (fresh && ran_early) {
@@ -570,7 +451,7 @@ static bool step(struct state *s, const struct model *m, unsigned int step)
 	s->t = next;
 	s->m = *m;
 	take_stock(s, step);
-	return true;
+	return restart != RESTART_AFTER || restart_in_force(s, step);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -578,6 +459,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct state s;
 	static struct model m;
 	struct input in = { data, size, 0 };
+	enum restart restart = NO_RESTART;
 	unsigned int n = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -589,8 +471,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s.bt)
 		take_stock(&s, 0);
 	/* at least one step: with no edits, a replacement that changes only counters */
-	while (s.bt && n < MAX_STEPS && (decode_step(&m, &in) || !n))
-		if (!step(&s, &m, ++n))
+	while (s.bt && n < MAX_STEPS && (decode_step(&m, &in, &restart) || !n))
+		if (!step(&s, &m, restart, ++n))
 			break;
 	bf_bpf_table_free(s.bt);
 	xlate_table_free(s.t);

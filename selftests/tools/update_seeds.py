@@ -6,8 +6,9 @@ usage: update_seeds.py DIR [COUNT]
 
 Each seed is a table byte (which field the runs are on, whether they are in
 a user chain, their prefix lengths), its rules two bytes each, then steps of
-a few edits, mostly the ones a data update serves (the encoding is the
-target's: decode_table() and decode_edit_op()). The same COUNT (40 by
+a few edits, mostly the ones a data update serves, some with a restart of
+the daemon (the encoding is the target's: decode_table(), decode_step() and
+decode_edit_op()). The same COUNT (60 by
 default) always gives the same seeds.
 """
 import os
@@ -25,7 +26,9 @@ def seed(r):
     out += bytes(r.randrange(256) for _ in range(2 * rules))
     for _ in range(r.randint(1, 6)):
         edits = r.choice([0, 1, 1, 1, 2, 3])
-        out += bytes([edits])
+        # a restart after the step, or killed in its data update, now and then
+        restart = r.choice([0, 0, 0, 1, 2, 2, 3])
+        out += bytes([edits | restart << 6])
         for _ in range(edits):
             # insert, delete, replace or flip; kinds 0-4 stay in their run
             op = r.randrange(4) | r.randrange(5) << 2
@@ -37,7 +40,7 @@ def seed(r):
 
 def main():
     out_dir = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     os.makedirs(out_dir, exist_ok=True)
     for n in range(1, count + 1):
         with open(os.path.join(out_dir, "update-%02d" % n), "wb") as f:
