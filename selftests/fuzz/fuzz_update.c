@@ -11,8 +11,9 @@
  * Each step checks the programs in force against the same table loaded
  * fresh, on packets from and to the edges of every rule's prefix: the same
  * verdicts, and the same counters for every rule. After a data update it
- * checks too that the replaced table keeps its counts, and that its
- * generation still sees it whole until the update is finished.
+ * checks too that the replaced table keeps its counts, that its
+ * generation still sees it whole until the update is finished, and that
+ * every entry of the runs' maps then holds one value for both.
  *
  * A step may also restart the daemon, as umh/state.c does from what it
  * saved and pinned: after the step, or killed in the middle of a data
@@ -384,9 +385,39 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 	return nbt;
 }
 
+/*
+ * The entries of runs map fd, which bt counts as count: each holds one
+ * value for both generations, once an update is finished or a restart
+ * took the map over (an entry left with two would answer the next
+ * update's generation as a table before it).
+ */
+static void expect_settled(int fd, unsigned int count, unsigned int step)
+{
+	struct bf_run_key key, next;
+	struct bf_run_value v;
+	unsigned int n = 0;
+
+	if (fd < 0)
+		return;
+	for (; !bpf_map_get_next_key(fd, n ? &key : NULL, &next); key = next, n++) {
+		if (bpf_map_lookup_elem(fd, &next, &v))
+			fail("cannot read a runs map", step);
+		if (v.gen[0] != v.gen[1])
+			fail("an entry of the runs maps holds two values after the update", step);
+	}
+	if (n != count)
+		fail("the runs maps hold more or fewer entries than the table counts", step);
+}
+
 /* s's verdicts on the packets of its rules and those before, its counters after them. */
 static void take_stock(struct state *s, unsigned int step)
 {
+	unsigned int h;
+
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		expect_settled(s->bt->tries[h].fd, s->bt->tries[h].nr_trie, step);
+		expect_settled(s->bt->tries[h].hashed_fd, s->bt->tries[h].nr_hashed, step);
+	}
 	add_probes(&s->p, &s->m);
 	run_probes(s->bt, &s->m, &s->p, s->verdicts);
 	free(s->counts);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/netfilter_ipv4/ipt_REJECT.h>
 
 #include "update_model.h"
 
@@ -40,7 +41,8 @@ static struct rule decode_rule(const struct model *m, bool dst, uint8_t a, uint8
 		.kind = dst ? RUN_DST : RUN_SRC,
 		.addr = address_of(a, b),
 		.mask = mask_of(m->lens[b & 3]),
-		.accept = b & 4,
+		/* a fail2ban chain: all REJECT, but for flipped verdicts */
+		.accept = (b & 4) && !m->reject,
 	};
 
 	r.addr &= r.mask;
@@ -107,8 +109,10 @@ void decode_table(struct model *m, struct input *in)
 	m->drop_policy = h & 8;
 	m->lens = palettes[(h >> 4) & 3];
 	m->lead = h & 0x80;
-	/* runs are at least BF_RUN_MIN (32) rules long */
-	n1 = 32 + take(in) % 32;
+	/* runs are at least BF_RUN_MIN (32) rules long; the top bit: REJECT */
+	n1 = take(in);
+	m->reject = n1 & 0x80;
+	n1 = 32 + n1 % 32;
 	n2 = h & 0x40 ? 32 + take(in) % 16 : 0;
 	/* a short input still makes different rules */
 	for (i = 0; i < n1 + n2; i++) {
@@ -181,6 +185,7 @@ bool decode_step(struct model *m, struct input *in, enum restart *restart)
 
 static void add_rule(struct blob *b, const struct model *m, const struct rule *r)
 {
+	const struct ipt_reject_info reject = { IPT_ICMP_PORT_UNREACHABLE };
 	struct ipt_ip ip = { 0 };
 	bool dst = r->kind == RUN_DST || (r->kind == INVERTED && m->dst);
 
@@ -199,7 +204,10 @@ static void add_rule(struct blob *b, const struct model *m, const struct rule *r
 	}
 	if (r->kind == INVERTED)
 		ip.invflags = dst ? IPT_INV_DSTIP : IPT_INV_SRCIP;
-	blob_verdict(b, &ip, VERDICT(r->accept ? NF_ACCEPT : NF_DROP));
+	if (m->reject && !r->accept)
+		blob_entry(b, &ip, NULL, 0, "REJECT", 0, &reject, sizeof(reject));
+	else
+		blob_verdict(b, &ip, VERDICT(r->accept ? NF_ACCEPT : NF_DROP));
 }
 
 static void set_jump(struct blob *b, unsigned int at, unsigned int to)

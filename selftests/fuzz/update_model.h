@@ -35,6 +35,7 @@ struct model {
 	bool udp; /* rules also match -p udp */
 	bool drop_policy; /* OUTPUT's */
 	bool lead; /* an SCTP rule in OUTPUT first */
+	bool reject; /* -j REJECT in place of -j DROP, as fail2ban's chains */
 	const uint8_t *lens; /* the prefix lengths rules draw from */
 	struct rule rules[MAX_RULES];
 	unsigned int n;

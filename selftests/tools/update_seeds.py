@@ -5,7 +5,7 @@
 usage: update_seeds.py DIR [COUNT]
 
 Each seed is a table byte (which field the runs are on, whether they are in
-a user chain, their prefix lengths), its rules two bytes each, then steps of
+a user chain, their prefix lengths), its rules' count and target, its rules two bytes each, then steps of
 a few edits, mostly the ones a data update serves, some with a restart of
 the daemon (the encoding is the target's: decode_table(), decode_step() and
 decode_edit_op()). The same COUNT (60 by
@@ -18,7 +18,8 @@ import sys
 
 def seed(r):
     head = r.randrange(256)
-    out = bytes([head, r.randrange(256)])
+    # a quarter of them fail2ban's REJECT chains
+    out = bytes([head, r.randrange(128) | (0x80 if r.random() < 0.25 else 0)])
     rules = 32 + out[1] % 32
     if head & 0x40:  # a second run, on the other field
         out += bytes([r.randrange(256)])
