@@ -25,6 +25,15 @@ args=("$@")
 seconds=${1:-600}
 shift $(($# > 0))
 targets=${*:-table update}
+for target in $targets; do
+	case "$target" in
+	table | update) ;;
+	*)
+		echo "usage: scripts/fuzz.sh [SECONDS [table|update...]]" >&2
+		exit 2
+		;;
+	esac
+done
 
 if [ -z "${BF_IN_SANDBOX:-}" ]; then
 	make -C "$top" --no-print-directory fuzz || exit 1
@@ -69,10 +78,6 @@ fuzz() {
 	case "$1" in
 	table) table_seeds "$dir/seeds" ;;
 	update) python3 "$top/selftests/tools/update_seeds.py" "$dir/seeds" ;;
-	*)
-		echo "fuzz.sh: no target $1" >&2
-		return 1
-		;;
 	esac
 	echo "fuzz.sh: $1: $(ls "$dir/seeds" | wc -l) seeds"
 	opts=(-artifact_prefix="$dir/crashes/" -timeout=60 -rss_limit_mb=4096 -max_len=65536
