@@ -123,26 +123,33 @@ static void run_probes(const struct bf_bpf_table *bt, const struct model *m, con
 	}
 }
 
+/* bt's counters, to free; NULL out of memory. */
+static struct xt_counters *counters_of(const struct bf_bpf_table *bt, unsigned int step)
+{
+	struct xt_counters *c = calloc(bt->num_counters, sizeof(*c));
+
+	if (c && bf_bpf_table_counters(bt, c))
+		fail("cannot read the counters", step);
+	return c;
+}
+
 /* The verdicts of bt and of ref, then their counters, are the same. */
 static void expect_same(const struct bf_bpf_table *bt, const struct bf_bpf_table *ref,
 			const struct model *m, const struct probes *p, unsigned int step)
 {
 	static uint32_t got[2 * MAX_PROBES], want[2 * MAX_PROBES];
-	struct xt_counters *c = calloc(ref->num_counters, sizeof(*c));
-	struct xt_counters *d = calloc(ref->num_counters, sizeof(*d));
+	struct xt_counters *c, *d;
 
 	run_probes(bt, m, p, got);
 	run_probes(ref, m, p, want);
 	if (memcmp(got, want, 2 * p->n * sizeof(got[0])))
 		fail("a verdict differs from the table's loaded fresh", step);
-	if (!c || !d)
-		goto out;
-	if (bt->num_counters != ref->num_counters || bf_bpf_table_counters(bt, c) ||
-	    bf_bpf_table_counters(ref, d))
-		fail("cannot read the counters", step);
-	if (memcmp(c, d, ref->num_counters * sizeof(*c)))
+	if (bt->num_counters != ref->num_counters)
+		fail("the table counts more or fewer rules than the one loaded fresh", step);
+	c = counters_of(bt, step);
+	d = counters_of(ref, step);
+	if (c && d && memcmp(c, d, ref->num_counters * sizeof(*c)))
 		fail("a rule's counters differ from the table's loaded fresh", step);
-out:
 	free(d);
 	free(c);
 }
@@ -191,19 +198,26 @@ static void expect_verdicts(const struct state *s, const struct bf_bpf_table *bt
 		fail(what, step);
 }
 
+/* bt's counters are still s's table's, or what failed. */
+static void expect_counts(const struct state *s, const struct bf_bpf_table *bt, const char *what,
+			  unsigned int step)
+{
+	struct xt_counters *c = counters_of(bt, step);
+
+	if (c && s->counts && memcmp(c, s->counts, bt->num_counters * sizeof(*c)))
+		fail(what, step);
+	free(c);
+}
+
 /*
  * The replaced table keeps its counts; its generation, put back for a
  * moment, sees its rules whole until the update is finished.
  */
 static void check_replaced(struct state *s, struct bf_bpf_table *nbt, unsigned int step)
 {
-	struct xt_counters *c = calloc(s->bt->num_counters, sizeof(*c));
 	uint32_t gen = s->bt->layout ? s->bt->layout->gen : 0;
 
-	if (c && (bf_bpf_table_counters(s->bt, c) ||
-		  memcmp(c, s->counts, s->bt->num_counters * sizeof(*c))))
-		fail("the replaced table's counters changed", step);
-	free(c);
+	expect_counts(s, s->bt, "the replaced table's counters changed", step);
 	if (set_generation(nbt, gen))
 		fail("cannot set the generation", step);
 	expect_verdicts(s, nbt,
@@ -274,17 +288,12 @@ static struct bf_bpf_table *restart(const struct bf_bpf_table *bt, const struct 
 static bool restart_in_force(struct state *s, unsigned int step)
 {
 	struct bf_bpf_table *r = restart(s->bt, s->t, step);
-	struct xt_counters *c;
 
 	if (!r)
 		return false;
 	bf_bpf_table_free(s->bt);
 	s->bt = r;
-	c = calloc(r->num_counters, sizeof(*c));
-	if (c &&
-	    (bf_bpf_table_counters(r, c) || memcmp(c, s->counts, r->num_counters * sizeof(*c))))
-		fail("the counters changed across a restart", step);
-	free(c);
+	expect_counts(s, r, "the counters changed across a restart", step);
 	expect_verdicts(s, r, "the verdicts changed across a restart", step);
 	take_stock(s, step);
 	return true;
@@ -421,9 +430,7 @@ static void take_stock(struct state *s, unsigned int step)
 	add_probes(&s->p, &s->m);
 	run_probes(s->bt, &s->m, &s->p, s->verdicts);
 	free(s->counts);
-	s->counts = calloc(s->bt->num_counters, sizeof(*s->counts));
-	if (s->counts && bf_bpf_table_counters(s->bt, s->counts))
-		fail("cannot read the counters", step);
+	s->counts = counters_of(s->bt, step);
 }
 
 static struct xlate_table *translate(const struct model *m, unsigned int step)
