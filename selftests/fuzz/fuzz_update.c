@@ -18,9 +18,10 @@
  * A step may also restart the daemon, as umh/state.c does from what it
  * saved and pinned: after the step, or killed in the middle of a data
  * update, before or after its switch of generations (the maps' entries
- * then hold the two tables' values). The table the restart finds in force
- * must answer and count as before, and later steps update it. Built by make
- * fuzz, run by scripts/fuzz.sh update.
+ * then hold the two tables' values), or after any of its writes to the
+ * maps (kill_point.h). The table the restart finds in force must answer
+ * and count as before, and later steps update it. Built by make fuzz, run
+ * by scripts/fuzz.sh update.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@
 #include "../../bpf/data_update.h"
 #include "../../bpf/runs_adopt.h"
 #include "../unit/pkt.h"
+#include "kill_point.h"
 #include "update_model.h"
 
 #define MAX_STEPS 6
@@ -85,7 +87,7 @@ static void add_probes(struct probes *p, const struct model *m)
 	}
 }
 
-static void fail(const char *what, unsigned int step)
+static void __attribute__((noreturn)) fail(const char *what, unsigned int step)
 {
 	fprintf(stderr, "step %u: %s\n", step, what);
 	abort();
@@ -299,65 +301,82 @@ static bool restart_in_force(struct state *s, unsigned int step)
 	return true;
 }
 
-static const char *killed_name(enum restart killed)
+static const char *killed_name(struct restart_at killed)
 {
-	switch (killed) {
+	switch (killed.when) {
 	case KILLED_SWITCHED:
-		return "a data update, killed after its switch";
+		return killed.partway ? "a data update, killed while it was finished" :
+					"a data update, killed after its switch";
 	case KILLED_UNSWITCHED:
-		return "a data update, killed before its switch";
+		return killed.partway ? "a data update, killed while it wrote its entries" :
+					"a data update, killed before its switch";
 	default:
 		return "a data update";
 	}
 }
 
-/*
- * The daemon killed after the switch of data update u, before it was
- * finished: the restart finds nbt's table, next, in force.
- */
-static struct bf_bpf_table *killed_switched(struct bf_update *u, struct bf_bpf_table *nbt,
-					    const struct xlate_table *next, unsigned int step)
+static uint32_t generation_of(const struct bf_bpf_table *bt)
 {
-	struct bf_bpf_table *r = restart(nbt, next, step);
+	return bt->layout ? bt->layout->gen : 0;
+}
 
+/*
+ * The daemon killed in data update u, from s's table to nbt's, next: the
+ * restart finds in force the table whose generation the programs run, as
+ * umh/state.c's in_force() does. s's (the client's request failed) comes
+ * back as s->bt, checked by restart_in_force(); NULL out of memory.
+ */
+static struct bf_bpf_table *killed(struct state *s, struct bf_update *u, struct bf_bpf_table *nbt,
+				   const struct xlate_table *next, unsigned int step)
+{
+	uint32_t key = 0, gen;
+	struct bf_bpf_table *r;
+
+	if (bpf_map_lookup_elem(nbt->maps.gen_fd, &key, &gen))
+		fail("cannot read the generation", step);
+	if (getenv("BF_FUZZ_VERBOSE"))
+		fprintf(stderr, "step %u: the restart finds the %s table in force\n", step,
+			gen == generation_of(nbt) ? "new" : "old");
+	if (gen == generation_of(nbt))
+		r = restart(nbt, next, step);
+	else if (gen == generation_of(s->bt))
+		r = restart_in_force(s, step) ? s->bt : NULL;
+	else
+		fail("the generation in force is neither table's", step);
 	bf_update_free(u);
 	bf_bpf_table_free(nbt);
 	return r;
 }
 
-/*
- * The daemon killed in data update u once it wrote every entry, before the
- * switch (undone here): the restart finds s's table in force, and returns
- * it (the client's request failed); NULL out of memory.
- */
-static struct bf_bpf_table *killed_unswitched(struct state *s, struct bf_update *u,
-					      struct bf_bpf_table *nbt, unsigned int step)
+/* Let the data update's next writes through (killed: the first n - 1 only). */
+static void kill_partway(unsigned int n)
 {
-	if (set_generation(nbt, s->bt->layout ? s->bt->layout->gen : 0))
-		fail("cannot set the generation", step);
-	bf_update_free(u);
-	bf_bpf_table_free(nbt);
-	return restart_in_force(s, step) ? s->bt : NULL;
+	if (n)
+		kill_point_arm(n - 1);
 }
 
 /*
  * next's table object in place of s->bt: a data update, or a load; s->bt
- * if it stays in force (killed before the switch); NULL out of memory. After a data update, early: the verdicts on p's packets
- * in the new generation before the update was finished.
+ * if it stays in force (killed before the switch); NULL out of memory.
+ * After a data update, early: the verdicts on p's packets in the new
+ * generation before the update was finished.
  */
 static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *next,
 				    const struct xlate_ir *ir, const struct probes *p,
-				    uint32_t *early, bool *ran_early, enum restart killed,
+				    uint32_t *early, bool *ran_early, struct restart_at killed_at,
 				    unsigned int step)
 {
+	bool kill = killed_at.when == KILLED_SWITCHED || killed_at.when == KILLED_UNSWITCHED;
+	unsigned int partway = kill ? killed_at.partway : 0;
 	struct bf_update *u = NULL;
 	struct bf_bpf_table *nbt;
 	int ret = bf_update_plan(s->bt, s->t, ir, &u);
+	bool dead;
 
 	*ran_early = false;
 	if (getenv("BF_FUZZ_VERBOSE"))
-		fprintf(stderr, "step %u: %u rules, %s\n", step, ir->num_rules,
-			ret ? "a load" : killed_name(killed));
+		fprintf(stderr, "step %u: %u rules, %s (%u)\n", step, ir->num_rules,
+			ret ? "a load" : killed_name(killed_at), partway);
 	if (ret < 0 && ret != -ENOMEM)
 		fail("the update cannot be planned", step);
 	if (ret) {
@@ -372,18 +391,34 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 		return nbt;
 	}
 	nbt = bf_update_table(u, s->bt->id + 1);
+	if (killed_at.when == KILLED_UNSWITCHED)
+		kill_partway(partway);
 	ret = nbt ? bf_update_apply(u) : -ENOMEM;
+	dead = kill_point_reached();
+	/* the writes left, if the kill comes in the update's finish */
+	if (killed_at.when == KILLED_UNSWITCHED && partway)
+		partway = kill_point_disarm() + 1;
 	if (ret && ret != -ENOMEM)
 		fail("the update cannot be applied", step);
-	if (!ret && killed == KILLED_UNSWITCHED)
-		return killed_unswitched(s, u, nbt, step);
+	if (!ret && (dead || (killed_at.when == KILLED_UNSWITCHED && !partway))) {
+		/* killed before the switch, every entry written: the switch undone */
+		if (!dead && set_generation(nbt, generation_of(s->bt)))
+			fail("cannot set the generation", step);
+		return killed(s, u, nbt, next, step);
+	}
 	if (!ret) {
 		run_probes(nbt, &s->m, p, early);
 		*ran_early = true;
 		check_replaced(s, nbt, step);
-		if (killed == KILLED_SWITCHED)
-			return killed_switched(u, nbt, next, step);
-		if (bf_update_finish(u))
+		if (killed_at.when == KILLED_SWITCHED && !partway)
+			return killed(s, u, nbt, next, step);
+		kill_partway(partway);
+		ret = bf_update_finish(u);
+		dead = kill_point_reached();
+		kill_point_disarm();
+		if (dead)
+			return killed(s, u, nbt, next, step);
+		if (ret)
 			fail("the update cannot be finished", step);
 	}
 	bf_update_free(u);
@@ -451,7 +486,8 @@ static struct xlate_table *translate(const struct model *m, unsigned int step)
  * Replace s's table by m's, restarting as restart says, and check the
  * programs then in force. False: out of memory.
  */
-static bool step(struct state *s, const struct model *m, enum restart restart, unsigned int step)
+static bool step(struct state *s, const struct model *m, struct restart_at restart,
+		 unsigned int step)
 {
 	static uint32_t early[2 * MAX_PROBES], want[2 * MAX_PROBES];
 	static struct probes p;
@@ -489,7 +525,7 @@ static bool step(struct state *s, const struct model *m, enum restart restart, u
 	s->t = next;
 	s->m = *m;
 	take_stock(s, step);
-	return restart != RESTART_AFTER || restart_in_force(s, step);
+	return restart.when != RESTART_AFTER || restart_in_force(s, step);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -497,7 +533,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct state s;
 	static struct model m;
 	struct input in = { data, size, 0 };
-	enum restart restart = NO_RESTART;
+	struct restart_at restart = { NO_RESTART, 0 };
 	unsigned int n = 0;
 
 	memset(&m, 0, sizeof(m));

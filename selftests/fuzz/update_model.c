@@ -165,10 +165,12 @@ static void decode_edit_op(struct model *m, struct input *in)
 }
 
 /*
- * One step's edits to m (the low six bits of its first byte say how many)
- * and its restart (the top two); false if the input has none left.
+ * One step's edits to m and its restart; false if the input has none left.
+ * Its first byte's low six bits say how many edits (modulo MAX_EDITS + 1)
+ * and how far a killed update got (the quotient), the top two when the
+ * daemon restarts.
  */
-bool decode_step(struct model *m, struct input *in, enum restart *restart)
+bool decode_step(struct model *m, struct input *in, struct restart_at *restart)
 {
 	unsigned int edits, i;
 	uint8_t first;
@@ -177,7 +179,8 @@ bool decode_step(struct model *m, struct input *in, enum restart *restart)
 		return false;
 	first = take(in);
 	edits = (first & 0x3f) % (MAX_EDITS + 1);
-	*restart = first >> 6;
+	restart->when = first >> 6;
+	restart->partway = (first & 0x3f) / (MAX_EDITS + 1);
 	for (i = 0; i < edits; i++)
 		decode_edit_op(m, in);
 	return true;

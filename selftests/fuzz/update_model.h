@@ -54,10 +54,21 @@ enum restart {
 	KILLED_UNSWITCHED, /* in a data update, all entries written, before the switch */
 };
 
+/* A step's restart, and for a kill, how far the data update got. */
+struct restart_at {
+	enum restart when;
+	/*
+	 * For a kill: 0, at the point when names; n, after n - 1 writes to the
+	 * maps, counted from the start of the update (KILLED_UNSWITCHED) or
+	 * from its switch (KILLED_SWITCHED), wherever they end.
+	 */
+	unsigned int partway;
+};
+
 /* m's table from in (too short: the missing bytes are zeros). */
 void decode_table(struct model *m, struct input *in);
 /* One step's edits to m and its restart; false if in has none left. */
-bool decode_step(struct model *m, struct input *in, enum restart *restart);
+bool decode_step(struct model *m, struct input *in, struct restart_at *restart);
 /* m as the request iptables would send, in b. */
 void build_request(const struct model *m, struct blob *b);
 

@@ -5,15 +5,19 @@
 usage: update_seeds.py DIR [COUNT]
 
 Each seed is a table byte (which field the runs are on, whether they are in
-a user chain, their prefix lengths), its rules' count and target, its rules two bytes each, then steps of
-a few edits, mostly the ones a data update serves, some with a restart of
-the daemon (the encoding is the target's: decode_table(), decode_step() and
-decode_edit_op()). The same COUNT (60 by
-default) always gives the same seeds.
+a user chain, their prefix lengths), its rules' count and target, its rules
+two bytes each, then steps of a few edits, mostly the ones a data update
+serves, some with a restart of the daemon, killed in a data update or not
+(the encoding is the target's: decode_table(), decode_step() and
+decode_edit_op()). The same COUNT (60 by default) always gives the same
+seeds.
 """
 import os
 import random
 import sys
+
+# a step's edits are counted modulo MAX_EDITS + 1 (update_model.h)
+EDITS_MOD = 9
 
 
 def seed(r):
@@ -29,7 +33,9 @@ def seed(r):
         edits = r.choice([0, 1, 1, 1, 2, 3])
         # a restart after the step, or killed in its data update, now and then
         restart = r.choice([0, 0, 0, 1, 2, 2, 3])
-        out += bytes([edits | restart << 6])
+        # a kill, now and then after a few of the update's writes only
+        partway = r.choice([0, 0, 1, 2, 3, 4]) if restart >= 2 else 0
+        out += bytes([edits + EDITS_MOD * partway | restart << 6])
         for _ in range(edits):
             # insert, delete, replace or flip; kinds 0-4 stay in their run
             op = r.randrange(4) | r.randrange(5) << 2
