@@ -366,8 +366,8 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 				    uint32_t *early, bool *ran_early, struct restart_at killed_at,
 				    unsigned int step)
 {
-	bool kill = killed_at.when == KILLED_SWITCHED || killed_at.when == KILLED_UNSWITCHED;
-	unsigned int partway = kill ? killed_at.partway : 0;
+	bool killing = killed_at.when == KILLED_SWITCHED || killed_at.when == KILLED_UNSWITCHED;
+	unsigned int partway = killing ? killed_at.partway : 0;
 	struct bf_update *u = NULL;
 	struct bf_bpf_table *nbt;
 	int ret = bf_update_plan(s->bt, s->t, ir, &u);
@@ -401,7 +401,7 @@ static struct bf_bpf_table *replace(struct state *s, const struct xlate_table *n
 	if (ret && ret != -ENOMEM)
 		fail("the update cannot be applied", step);
 	if (!ret && (dead || (killed_at.when == KILLED_UNSWITCHED && !partway))) {
-		/* killed before the switch, every entry written: the switch undone */
+		/* killed after some writes, or once all but the switch (undone) were made */
 		if (!dead && set_generation(nbt, generation_of(s->bt)))
 			fail("cannot set the generation", step);
 		return killed(s, u, nbt, next, step);
