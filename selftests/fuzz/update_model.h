@@ -60,7 +60,7 @@ struct restart_at {
 	/*
 	 * For a kill: 0, at the point when names; n, after n - 1 writes to the
 	 * maps, counted from the start of the update (KILLED_UNSWITCHED) or
-	 * from its switch on (KILLED_SWITCHED); none past the update's last.
+	 * after its switch (KILLED_SWITCHED); none past the update's last.
 	 */
 	unsigned int partway;
 };
