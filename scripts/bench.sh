@@ -11,6 +11,9 @@
 #   - restore: seconds iptables-restore takes to apply the N rules (the
 #     median of BENCH_RESTORES, 3, each in fresh namespaces and, for
 #     bpfilter, by a fresh daemon);
+#   - parse: for legacy, seconds `iptables-legacy-restore --test` takes to
+#     read the empty table and parse the N rules without sending them (as
+#     many): the client's own share of any restore;
 #   - append: seconds `iptables -A` takes to add one rule to them (the
 #     median of BENCH_APPENDS, 5, appended one after the other);
 #   - insert, delete: seconds `iptables -I INPUT 1` takes to add one rule
@@ -129,6 +132,23 @@ restore_median() {
 	restored_median=$(median $restored)
 }
 
+# in parsed_median, the median of BENCH_RESTORES (3) runs of
+# `iptables-legacy-restore --test` with the N rules, in gen-legacy, whose
+# table is empty as a fresh netns's: what the client takes before it sends
+# anything, whichever filter it sends to ("-" if it fails)
+parse_median() {
+	local set=$1 n=$2 i t0 t1 parsed=
+	parsed_median=-
+	for i in $(seq "${BENCH_RESTORES:-3}"); do
+		t0=$EPOCHREALTIME
+		ip netns exec gen-legacy iptables-legacy-restore --test <"$work/$set.$n" || return
+		t1=$EPOCHREALTIME
+		parsed="$parsed $(seconds_of "$t0" "$t1")"
+	done
+	# shellcheck disable=SC2086 # one figure per word
+	parsed_median=$(median $parsed)
+}
+
 # Each figure of a set and N, for every mode. The modes' tables are up side
 # by side and their commands and floods take turns, so that whatever else
 # this shared machine does meanwhile falls on all of them alike (measured
@@ -152,6 +172,7 @@ measure() {
 		restore[$mode]=$restored_median
 		up="$up $mode"
 	done
+	parse_median "$set" "$n"
 	take_turns append "-A INPUT" 0 22
 	take_turns insert "-I INPUT 1" 100 23
 	# the inserted rules again, by their spec: the table is as it was
@@ -176,15 +197,19 @@ measure() {
 	for mode in $modes; do
 		case " $up " in
 		*" $mode "*) ;;
-		*) echo "$set $n $mode - - - - - - - - -"; continue ;;
+		*) echo "$set $n $mode - - - - - - - - - -"; continue ;;
 		esac
 		if [ "$mode" = bpfilter ]; then
 			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
 				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" "$ns" "$rss" \
-				"${floods[ref]:-}"
+				"${floods[ref]:-}" -
+		elif [ "$mode" = legacy ]; then
+			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
+				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - '' \
+				"$parsed_median"
 		else
 			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
-				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - ''
+				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - '' -
 		fi
 	done
 	pair_down ref
@@ -219,14 +244,14 @@ flood_pps() {
 }
 
 # one line of benchmarks.dat: set N mode restore appends inserts deletes
-# floods testrun_ns rss_kb reference_floods
+# floods testrun_ns rss_kb reference_floods parse_s
 print_figures() {
 	local set=$1 n=$2 mode=$3 restore_s=$4 sent
 	sent=$(printf '%s' "$8" | sort -n | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
 	# shellcheck disable=SC2086 # one figure per word
-	printf '%s %s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore_s" \
+	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$set" "$n" "$mode" "$restore_s" \
 		"$(median $5)" "$(flood_pps "$8")" "$9" "${10}" "${sent:-0}" \
-		"$(median $6)" "$(median $7)" "$(flood_pps "${11}")"
+		"$(median $6)" "$(median $7)" "$(flood_pps "${11}")" "${12}"
 }
 
 make -s -C "$top" O="$BF_OBJTREE" all bench-tools || exit 1
@@ -239,7 +264,7 @@ done
 # libraries and kernel modules the others find ready (its first append took
 # three times as long as the same one later)
 measure "${sets%% *}" 1 >/dev/null
-echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s pps_ref" >"$work/dat"
+echo "# set N mode restore_s append_s pps testrun_ns rss_kb sent insert_s delete_s pps_ref parse_s" >"$work/dat"
 for set in $sets; do
 	for n in $sizes; do
 		measure "$set" "$n" | tee -a "$work/dat"
