@@ -135,6 +135,19 @@ static struct xt_counters *counters_of(const struct bf_bpf_table *bt, unsigned i
 	return c;
 }
 
+/* For the report of a failure: the counters of n rules that differ. */
+static void print_counters(const struct xt_counters *got, const struct xt_counters *want,
+			   unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (got[i].pcnt != want[i].pcnt || got[i].bcnt != want[i].bcnt)
+			fprintf(stderr, "rule %u: %llu packets, %llu bytes; expected %llu, %llu\n",
+				i, (unsigned long long)got[i].pcnt, (unsigned long long)got[i].bcnt,
+				(unsigned long long)want[i].pcnt, (unsigned long long)want[i].bcnt);
+}
+
 /* The verdicts of bt and of ref, then their counters, are the same. */
 static void expect_same(const struct bf_bpf_table *bt, const struct bf_bpf_table *ref,
 			const struct model *m, const struct probes *p, unsigned int step)
@@ -150,8 +163,10 @@ static void expect_same(const struct bf_bpf_table *bt, const struct bf_bpf_table
 		fail("the table counts more or fewer rules than the one loaded fresh", step);
 	c = counters_of(bt, step);
 	d = counters_of(ref, step);
-	if (c && d && memcmp(c, d, ref->num_counters * sizeof(*c)))
+	if (c && d && memcmp(c, d, ref->num_counters * sizeof(*c))) {
+		print_counters(c, d, ref->num_counters);
 		fail("a rule's counters differ from the table's loaded fresh", step);
+	}
 	free(d);
 	free(c);
 }
@@ -206,8 +221,10 @@ static void expect_counts(const struct state *s, const struct bf_bpf_table *bt, 
 {
 	struct xt_counters *c = counters_of(bt, step);
 
-	if (c && s->counts && memcmp(c, s->counts, bt->num_counters * sizeof(*c)))
+	if (c && s->counts && memcmp(c, s->counts, bt->num_counters * sizeof(*c))) {
+		print_counters(c, s->counts, bt->num_counters);
 		fail(what, step);
+	}
 	free(c);
 }
 

@@ -14,8 +14,13 @@ int __wrap_bpf_map_delete_elem(int fd, const void *key);
 int __wrap_bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *count,
 				const struct bpf_map_batch_opts *opts);
 
-static bool armed;
-static unsigned int budget;
+/*
+ * The thread's own: the daemon's worker threads write maps too (a spare
+ * counters map zeroed), and a killed daemon leaves no spare to a new one,
+ * where this process goes on with it.
+ */
+static __thread bool armed;
+static __thread unsigned int budget;
 
 void kill_point_arm(unsigned int writes)
 {

@@ -3,8 +3,8 @@
  * The daemon killed after its K-th write to a BPF map, in fuzz_update: the
  * target is linked with --wrap for the libbpf calls that write maps
  * (selftests/Makefile), and the writes after the K-th never reach the
- * kernel, as if the process had died there. Only the writes made while
- * armed count; the others pass through.
+ * kernel, as if the process had died there. Only the writes the arming
+ * thread makes while armed count; the others pass through.
  */
 #ifndef BPFILTER_SELFTESTS_FUZZ_KILL_POINT_H
 #define BPFILTER_SELFTESTS_FUZZ_KILL_POINT_H
