@@ -24,7 +24,8 @@
 #     the median of BENCH_FLOODS (3) floods;
 #   - pps_ref: for bpfilter, the same with only the rule the flood meets,
 #     flooded in turn with the others: its throughput at N = 1;
-#   - ns/pkt: for bpfilter, BPF_PROG_TEST_RUN's mean time of filter_INPUT;
+#   - ns/pkt: for bpfilter, BPF_PROG_TEST_RUN's mean time of its daemon's
+#     filter_INPUT;
 #   - rss: for bpfilter, the daemon's resident memory (kB) holding the table.
 # Writes Documentation/benchmarks.md, Documentation/benchmarks.dat and
 # Documentation/benchmarks.png (gnuplot). A benchmark, not a test: it never
@@ -179,8 +180,10 @@ measure() {
 	take_turns delete "-D INPUT" 100 23
 	case " $up " in
 	*" bpfilter "*)
-		# before the reference table exists: its program has the same name
-		ns=$(ip netns exec dut-bpfilter "$BF_OBJTREE/scripts/bench/testrun" filter_INPUT 100000)
+		# the daemon's own program, of the table in force: before the
+		# reference table exists (its program has the same name)
+		ns=$(ip netns exec dut-bpfilter "$BF_OBJTREE/scripts/bench/testrun" "$BF_DAEMON_PID" \
+			filter_INPUT 100000)
 		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$BF_DAEMON_PID/status")
 		pair_up ref && TOOL_SUFFIX=-restore on_dut ref <"$work/$set.1" && ref=ref
 		;;
