@@ -166,7 +166,7 @@ parse_median() {
 #     same rounds (taken from the N = 1 figures, measured minutes apart,
 #     that ratio came out at 1.31 in a run whose N = 1 floods were all slow).
 measure() {
-	local set=$1 n=$2 mode i up='' pkts sent ns=- rss=- ref=''
+	local set=$1 n=$2 mode i up='' pkts sent ns=- rss=- ref='' own_ns own_rss own_ref parse
 	declare -A restore append insert delete floods
 	for mode in $modes; do
 		restore_median "$set" "$mode" "$n" || continue
@@ -202,18 +202,15 @@ measure() {
 		*" $mode "*) ;;
 		*) echo "$set $n $mode - - - - - - - - - -"; continue ;;
 		esac
-		if [ "$mode" = bpfilter ]; then
-			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
-				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" "$ns" "$rss" \
-				"${floods[ref]:-}" -
-		elif [ "$mode" = legacy ]; then
-			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
-				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - '' \
-				"$parsed_median"
-		else
-			print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
-				"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" - - '' -
-		fi
+		# figures of one mode only: bpfilter's own, legacy's client
+		own_ns=- own_rss=- own_ref='' parse=-
+		case $mode in
+		bpfilter) own_ns=$ns own_rss=$rss own_ref=${floods[ref]:-} ;;
+		legacy) parse=$parsed_median ;;
+		esac
+		print_figures "$set" "$n" "$mode" "${restore[$mode]}" "${append[$mode]}" \
+			"${insert[$mode]}" "${delete[$mode]}" "${floods[$mode]}" "$own_ns" "$own_rss" \
+			"$own_ref" "$parse"
 	done
 	pair_down ref
 	for mode in $up; do tear_down "$mode"; done
