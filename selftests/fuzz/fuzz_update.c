@@ -228,13 +228,19 @@ static void expect_counts(const struct state *s, const struct bf_bpf_table *bt, 
 	free(c);
 }
 
+/* The generation bt's programs run in, by its layout. */
+static uint32_t generation_of(const struct bf_bpf_table *bt)
+{
+	return bt->layout ? bt->layout->gen : 0;
+}
+
 /*
  * The replaced table keeps its counts; its generation, put back for a
  * moment, sees its rules whole until the update is finished.
  */
 static void check_replaced(struct state *s, struct bf_bpf_table *nbt, unsigned int step)
 {
-	uint32_t gen = s->bt->layout ? s->bt->layout->gen : 0;
+	uint32_t gen = generation_of(s->bt);
 
 	expect_counts(s, s->bt, "the replaced table's counters changed", step);
 	if (set_generation(nbt, gen))
@@ -330,11 +336,6 @@ static const char *killed_name(struct restart_at killed)
 	default:
 		return "a data update";
 	}
-}
-
-static uint32_t generation_of(const struct bf_bpf_table *bt)
-{
-	return bt->layout ? bt->layout->gen : 0;
 }
 
 /*
